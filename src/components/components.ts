@@ -1,0 +1,44 @@
+import { loadManifest, type Manifest } from './manifest.ts';
+import { provision, provisionedRecords, type ComponentRecord } from './provision.ts';
+import { EnvironmentError } from '../util/errors.ts';
+import { progress } from '../util/progress.ts';
+
+/** The provisioned binaries, looked up by name (kube-apiserver, etcd, haproxy, ...). */
+export class Components {
+  private readonly byName: Map<string, ComponentRecord>;
+  constructor(
+    readonly manifest: Manifest,
+    readonly records: ComponentRecord[],
+  ) {
+    this.byName = new Map(records.map((r) => [r.name, r]));
+  }
+
+  path(name: string): string {
+    const rec = this.byName.get(name);
+    if (!rec) throw new EnvironmentError(`component ${name} is not provisioned`, 'run `npm run setup`');
+    return rec.path;
+  }
+
+  version(name: string): string {
+    return this.byName.get(name)?.version ?? 'unknown';
+  }
+}
+
+/**
+ * Returns the components, building whatever is missing first when `lazy` is
+ * set (the default for drills and tests, so a fresh machine just works), or
+ * naming the exact command to run when it is not.
+ */
+export async function ensureComponents(opts: { lazy?: boolean } = {}): Promise<Components> {
+  const manifest = loadManifest();
+  const { records, missing } = provisionedRecords(manifest);
+  if (missing.length === 0) return new Components(manifest, records);
+  if (opts.lazy === false || process.env.KHD_NO_LAZY_SETUP === '1') {
+    throw new EnvironmentError(
+      `not provisioned yet: ${missing.join(', ')}`,
+      'run `npm run setup` (a cold build takes many minutes)',
+    );
+  }
+  progress(`components missing (${missing.join(', ')}): provisioning them now, as \`npm run setup\` would`);
+  return new Components(manifest, await provision(manifest));
+}
