@@ -63,7 +63,7 @@ export async function downloadModule(module: string, version: string, where: str
     installHint: GO_HINT,
     allowFailure: true,
   });
-  let info: { Path?: string; Version?: string; Dir?: string; GoMod?: string; Error?: string } = {};
+  let info: { Path?: string; Version?: string; Dir?: string; GoMod?: string; Error?: string };
   try {
     info = JSON.parse(r.stdout);
   } catch {
