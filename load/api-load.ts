@@ -1,0 +1,98 @@
+/**
+ * API load for drills, run by k6 (TypeScript runs natively in k6 v2).
+ * A constant arrival rate of requests through the load balancer, mixing
+ * gets, lists, creates, updates, deletes and short watches by weight.
+ * Every request carries an `op` tag; k6's JSON output keeps each one.
+ *
+ * Environment: KHD_BASE_URL, KHD_HOST, KHD_CERT, KHD_KEY (files), KHD_RATE,
+ * KHD_DURATION ("60s"), KHD_RUN_ID, KHD_NAMESPACE, KHD_MIX ("get=4,list=2,...").
+ */
+import http from 'k6/http';
+import exec from 'k6/execution';
+
+const base = __ENV.KHD_BASE_URL;
+const ns = __ENV.KHD_NAMESPACE;
+const runId = __ENV.KHD_RUN_ID;
+const rate = Number(__ENV.KHD_RATE);
+const timeout = __ENV.KHD_TIMEOUT ?? '2s';
+
+const mix: [string, number][] = (__ENV.KHD_MIX ?? 'get=4,list=2,create=2,update=1,delete=1,watch=0')
+  .split(',')
+  .map((kv) => kv.split('='))
+  .map(([k, v]) => [k!, Number(v)] as [string, number])
+  .filter(([, w]) => w > 0);
+const total = mix.reduce((s, [, w]) => s + w, 0);
+
+export const options = {
+  tlsAuth: [{ domains: [__ENV.KHD_HOST], cert: open(__ENV.KHD_CERT), key: open(__ENV.KHD_KEY) }],
+  // k6 cannot be given a private CA; the client certificate still authenticates every request.
+  insecureSkipTLSVerify: true,
+  scenarios: {
+    api: {
+      executor: 'constant-arrival-rate',
+      rate,
+      timeUnit: '1s',
+      duration: __ENV.KHD_DURATION,
+      preAllocatedVUs: Math.max(2, Math.ceil(rate / 2)),
+      maxVUs: Math.max(10, rate * 3),
+    },
+  },
+  summaryTrendStats: ['p(50)', 'p(95)', 'p(99)', 'max'],
+};
+
+const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+const mine: string[] = [];
+
+function pick(): string {
+  let r = Math.random() * total;
+  for (const [op, w] of mix) {
+    if ((r -= w) < 0) return op;
+  }
+  return mix[0]![0];
+}
+
+function cm(name: string, value: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, labels: { 'kube-ha-drill/load': runId } },
+    data: { value },
+  });
+}
+
+export default function (): void {
+  const coll = `${base}/api/v1/namespaces/${ns}/configmaps`;
+  let op = pick();
+  if ((op === 'update' || op === 'delete' || op === 'get') && mine.length === 0) op = 'create';
+  const params = (o: string) => ({ headers, timeout, tags: { op: o } });
+  switch (op) {
+    case 'get':
+      http.get(`${coll}/${mine[Math.floor(Math.random() * mine.length)]}`, params(op));
+      break;
+    case 'list':
+      http.get(`${coll}?labelSelector=kube-ha-drill%2Fload%3D${runId}&limit=50`, params(op));
+      break;
+    case 'create': {
+      const name = `l-${runId}-${exec.vu.idInTest}-${exec.scenario.iterationInTest}`;
+      const r = http.post(coll, cm(name, String(Date.now())), params(op));
+      if (r.status === 201) mine.push(name);
+      break;
+    }
+    case 'update': {
+      const name = mine[Math.floor(Math.random() * mine.length)]!;
+      http.patch(`${coll}/${name}`, JSON.stringify({ data: { value: String(Date.now()) } }), {
+        ...params(op),
+        headers: { ...headers, 'Content-Type': 'application/merge-patch+json' },
+      });
+      break;
+    }
+    case 'delete': {
+      const name = mine.pop()!;
+      http.del(`${coll}/${name}`, null, params(op));
+      break;
+    }
+    case 'watch':
+      http.get(`${coll}?watch=1&timeoutSeconds=1&labelSelector=kube-ha-drill%2Fload%3D${runId}`, params(op));
+      break;
+  }
+}

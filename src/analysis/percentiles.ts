@@ -1,0 +1,128 @@
+import { build } from 'hdr-histogram-js';
+import type { Sample } from '../observe/timeline.ts';
+import { tidy } from './format.ts';
+import { isApiProbe, isFailure, samplesByProbe } from './probes.ts';
+import { phaseOf, type PhaseOrOutside, type RunSpan } from './run-span.ts';
+
+/** Latencies are recorded in microseconds so that sub-millisecond requests keep their resolution. */
+const MICROS_PER_MS = 1000;
+/** 3 significant digits: a percentile is at most 0.1 % above the exact value. */
+const SIGNIFICANT_DIGITS = 3;
+
+export interface LatencyStats {
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Exact, not bucketed. */
+  maxMs: number;
+}
+
+export interface RequestStats {
+  /** A probe name, or "API probes" for the aggregate. */
+  label: string;
+  requests: number;
+  /** outcome !== 'ok': errors and timeouts. */
+  failed: number;
+  timeouts: number;
+  /** failed / requests x 100; null without requests. */
+  errorRatePercent: number | null;
+  /** Over every request, failed ones included (a timeout cost its client the full wait); null without requests. */
+  latency: LatencyStats | null;
+}
+
+export interface PhaseStats {
+  phase: PhaseOrOutside;
+  /** Every probe seen in the phase, in name order. */
+  probes: RequestStats[];
+  /** All API probes together. */
+  api: RequestStats;
+}
+
+export const API_AGGREGATE_LABEL = 'API probes';
+
+/**
+ * Nearest-rank percentiles from an HDR histogram. HDR reports the top of the value's bucket,
+ * which can exceed the true maximum by the bucket width; the exact maximum caps it.
+ */
+export function latencyStats(durationsMs: readonly number[]): LatencyStats | null {
+  if (durationsMs.length === 0) return null;
+  const histogram = build({ useWebAssembly: false, numberOfSignificantValueDigits: SIGNIFICANT_DIGITS });
+  let maxMs = -Infinity;
+  for (const ms of durationsMs) {
+    histogram.recordValue(Math.max(0, Math.round(ms * MICROS_PER_MS)));
+    if (ms > maxMs) maxMs = ms;
+  }
+  const at = (percentile: number) =>
+    Math.min(histogram.getValueAtPercentile(percentile) / MICROS_PER_MS, Math.max(maxMs, 0));
+  const stats = { count: durationsMs.length, p50Ms: at(50), p95Ms: at(95), p99Ms: at(99), maxMs };
+  histogram.destroy();
+  return stats;
+}
+
+export function requestStats(label: string, samples: readonly Sample[]): RequestStats {
+  const failed = samples.filter(isFailure).length;
+  return {
+    label,
+    requests: samples.length,
+    failed,
+    timeouts: samples.filter((s) => s.outcome === 'timeout').length,
+    errorRatePercent: samples.length === 0 ? null : tidy((failed / samples.length) * 100),
+    latency: latencyStats(samples.map((s) => s.end - s.start)),
+  };
+}
+
+export function apiSamples(samples: readonly Sample[]): Sample[] {
+  return samples.filter((s) => isApiProbe(s.probe));
+}
+
+/** Request figures per phase (in phase order, then requests outside every phase if there are any). */
+export function statsPerPhase(samples: readonly Sample[], span: RunSpan): PhaseStats[] {
+  const byPhase = new Map<PhaseOrOutside, Sample[]>();
+  for (const p of span.phases) if (!byPhase.has(p.name)) byPhase.set(p.name, []);
+  for (const s of samples) {
+    const phase = phaseOf(s.start, span.phases);
+    const group = byPhase.get(phase);
+    if (group) group.push(s);
+    else byPhase.set(phase, [s]);
+  }
+  return [...byPhase.entries()].map(([phase, inPhase]) => ({
+    phase,
+    probes: [...samplesByProbe(inPhase).entries()].map(([probe, s]) => requestStats(probe, s)),
+    api: requestStats(API_AGGREGATE_LABEL, apiSamples(inPhase)),
+  }));
+}
+
+/** The API error rate outside the fault window: what clients see when nothing is being broken. */
+export interface ErrorRateOutsideFault {
+  requests: number;
+  failed: number;
+  errorRatePercent: number | null;
+  /** API requests left out because they started inside the 'fault' phase. */
+  excludedInFault: number;
+  /** API requests left out because they started outside every phase. */
+  excludedOutsidePhases: number;
+}
+
+export function apiErrorRateOutsideFault(samples: readonly Sample[], span: RunSpan): ErrorRateOutsideFault {
+  let requests = 0;
+  let failed = 0;
+  let excludedInFault = 0;
+  let excludedOutsidePhases = 0;
+  for (const s of apiSamples(samples)) {
+    const phase = phaseOf(s.start, span.phases);
+    if (phase === 'fault') excludedInFault++;
+    else if (phase === 'outside-phases') excludedOutsidePhases++;
+    else {
+      requests++;
+      if (isFailure(s)) failed++;
+    }
+  }
+  return {
+    requests,
+    failed,
+    errorRatePercent: requests === 0 ? null : tidy((failed / requests) * 100),
+    excludedInFault,
+    excludedOutsidePhases,
+  };
+}

@@ -1,0 +1,34 @@
+import type { Sample } from '../observe/timeline.ts';
+
+/** API latency and error figures count requests of the API probes and of the load generator. */
+export function isApiProbe(probe: string): boolean {
+  return probe.startsWith('api-') || probe.startsWith('k6:');
+}
+
+/**
+ * Per-member etcd probes ("etcd:node-1") watch one member, not the service: an isolated member
+ * fails for the whole fault by design, so they are reported but do not count towards failover.
+ */
+export function isMemberProbe(probe: string): boolean {
+  return probe.startsWith('etcd:');
+}
+
+export function isServiceProbe(probe: string): boolean {
+  return !isMemberProbe(probe);
+}
+
+export function isFailure(sample: Sample): boolean {
+  return sample.outcome !== 'ok';
+}
+
+/** Samples grouped by probe, each group in start order, probes in name order. */
+export function samplesByProbe(samples: readonly Sample[]): Map<string, Sample[]> {
+  const byProbe = new Map<string, Sample[]>();
+  for (const s of samples) {
+    const group = byProbe.get(s.probe);
+    if (group) group.push(s);
+    else byProbe.set(s.probe, [s]);
+  }
+  for (const group of byProbe.values()) group.sort((a, b) => a.start - b.start || a.end - b.end);
+  return new Map([...byProbe.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import { ensureComponents } from '../components/components.ts';
+import { writeDrillReports } from '../drill/drill-report.ts';
+import { runDrill } from '../drill/run-drill.ts';
+import { applyOverrides } from '../scenario/overrides.ts';
+import { listScenarios, loadScenario } from '../scenario/load.ts';
+import { repoRoot } from '../components/manifest.ts';
+import { ExitCode } from '../util/errors.ts';
+import { defaultReportDir, DRILL_USAGE, parseDrillArgs } from './drill-args.ts';
+import { main } from './main.ts';
+
+main(async (argv) => {
+  const cmd = parseDrillArgs(argv);
+  if (cmd.command === 'help') {
+    console.log(DRILL_USAGE);
+    return ExitCode.ok;
+  }
+  if (cmd.command === 'list') {
+    const all = await listScenarios();
+    const width = Math.max(...all.map((s) => s.name.length));
+    for (const s of all)
+      console.log(`${s.name.padEnd(width)}  ${s.problem ? `(invalid: ${s.problem})` : s.description}`);
+    return ExitCode.ok;
+  }
+  const { options } = cmd;
+  const loaded = await loadScenario(options.scenario);
+  const scenario = applyOverrides(loaded.scenario, options.overrides);
+  const startedAt = new Date();
+  const reportDir = path.resolve(
+    process.env.INIT_CWD ?? repoRoot,
+    options.reportDir ?? path.join(repoRoot, defaultReportDir(scenario.name, startedAt)),
+  );
+  const components = await ensureComponents();
+  const run = await runDrill({
+    scenario,
+    scenarioFile: loaded.file,
+    scenarioSha256: loaded.sha256,
+    components,
+    keepCluster: options.keepCluster,
+    reuseCluster: options.reuseCluster,
+    reportDir,
+  });
+  const { exitCode, summary } = writeDrillReports(run);
+  console.log(summary);
+  return exitCode;
+});

@@ -1,0 +1,172 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { FailoverBounds, NodeInfo } from '../topology.ts';
+import { UsageError } from '../../util/errors.ts';
+import { hostInCidr, isLoopback, parseCidr } from '../../util/net.ts';
+
+/** Every option of the local provider, with its default. */
+export interface LocalClusterConfig {
+  /** Prefix of every network namespace, bridge, rule and directory the cluster makes. Default "khd". */
+  name: string;
+  /** Subnet of the cluster network. Default 10.213.0.0/24: bridge .1, DNS address .10, nodes .11-.13. */
+  subnet: string;
+  /** Loopback address HAProxy listens on for clients. Default 127.0.0.1. */
+  lbAddress: string;
+  /** Port of the load balancer (also served on the bridge address for in-cluster clients). Default 16443. */
+  lbPort: number;
+  /** stacked: each apiserver uses its local etcd member (kubeadm); external-all: every apiserver uses all three. */
+  etcdTopology: 'stacked' | 'external-all';
+  etcdHeartbeatMs: number;
+  etcdElectionTimeoutMs: number;
+  /** HAProxy health check of each apiserver's /readyz: interval, failures to mark down, successes to mark up. */
+  haproxyInterMs: number;
+  haproxyFall: number;
+  haproxyRise: number;
+  /** Certificate lifetime of every certificate the cluster's PKI issues. */
+  certLifetimeDays: number;
+  /** Restart back-off of supervised processes: first delay, doubled per quick crash up to the max. */
+  restartBackoffMs: number;
+  restartBackoffMaxMs: number;
+  /** Components that are not restarted when they die (e.g. ["etcd"]). */
+  noRestart: string[];
+  /** Fake worker nodes made by kwok. */
+  fakeNodes: number;
+  /** Where the cluster's files live; tmpfs by default, so etcd's fsyncs do not dominate latency. */
+  stateRoot: string;
+}
+
+export const LOCAL_DEFAULTS: LocalClusterConfig = {
+  name: 'khd',
+  subnet: '10.213.0.0/24',
+  lbAddress: '127.0.0.1',
+  lbPort: 16443,
+  etcdTopology: 'stacked',
+  etcdHeartbeatMs: 100,
+  etcdElectionTimeoutMs: 1000,
+  haproxyInterMs: 1000,
+  haproxyFall: 3,
+  haproxyRise: 2,
+  certLifetimeDays: 365,
+  restartBackoffMs: 1000,
+  restartBackoffMaxMs: 10_000,
+  noRestart: [],
+  fakeNodes: 2,
+  stateRoot: existsSync('/dev/shm') ? '/dev/shm/kube-ha-drill' : '/run/kube-ha-drill',
+};
+
+export const COMPONENTS = [
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'haproxy',
+  'coredns',
+  'kwok',
+] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+/** Addresses derived from the config; the one place that decides who gets which address. */
+export interface Layout {
+  config: LocalClusterConfig;
+  dir: string;
+  bridge: string;
+  bridgeIp: string;
+  prefix: number;
+  dnsVip: string;
+  nodes: NodeInfo[];
+  hostVeth: (node: NodeInfo) => string;
+}
+
+export function layoutOf(config: LocalClusterConfig): Layout {
+  const cidr = parseCidr(config.subnet);
+  const nodes = [1, 2, 3].map((i) => ({
+    name: `node-${i}`,
+    ip: hostInCidr(cidr, 10 + i),
+    netns: `${config.name}-node-${i}`,
+  }));
+  return {
+    config,
+    dir: path.join(config.stateRoot, config.name),
+    bridge: `${config.name}-br0`,
+    bridgeIp: hostInCidr(cidr, 1),
+    prefix: cidr.prefix,
+    dnsVip: hostInCidr(cidr, 10),
+    nodes,
+    hostVeth: (n) => `${config.name}-${n.name.replace('node-', 'n')}`,
+  };
+}
+
+export function boundsOf(c: LocalClusterConfig): FailoverBounds {
+  return {
+    etcdHeartbeatMs: c.etcdHeartbeatMs,
+    etcdElectionTimeoutMs: c.etcdElectionTimeoutMs,
+    haproxyInterMs: c.haproxyInterMs,
+    haproxyFall: c.haproxyFall,
+    haproxyRise: c.haproxyRise,
+    supervisorBackoffMs: c.restartBackoffMs,
+  };
+}
+
+/** Applies overrides onto the defaults; every bad value is named with its place and the fix. */
+export function resolveLocalConfig(
+  overrides: Partial<LocalClusterConfig> = {},
+  source = 'local cluster config',
+): LocalClusterConfig {
+  const c: LocalClusterConfig = { ...LOCAL_DEFAULTS, ...overrides };
+  const errors: string[] = [];
+  const bad = (key: keyof LocalClusterConfig, why: string) =>
+    errors.push(`${source}: ${key}: ${JSON.stringify(c[key])} ${why}`);
+  for (const key of Object.keys(overrides)) {
+    if (!(key in LOCAL_DEFAULTS))
+      errors.push(`${source}: ${key}: unknown option; known: ${Object.keys(LOCAL_DEFAULTS).join(', ')}`);
+  }
+  if (!/^[a-z][a-z0-9]{0,5}$/.test(c.name))
+    bad(
+      'name',
+      'must be 1-6 lower-case letters or digits, starting with a letter (interface names are short)',
+    );
+  try {
+    const cidr = parseCidr(c.subnet);
+    if (cidr.prefix > 27) bad('subnet', 'is too small: the cluster needs at least a /27');
+    if (isLoopback(hostInCidr(cidr, 1))) bad('subnet', 'must not be a loopback range');
+  } catch (err) {
+    bad('subnet', `is invalid: ${(err as Error).message}`);
+  }
+  if (!/^127\.\d+\.\d+\.\d+$/.test(c.lbAddress))
+    bad(
+      'lbAddress',
+      'must be a loopback address (127.x.y.z): clients reach the cluster only through loopback',
+    );
+  const ints: [keyof LocalClusterConfig, number, number][] = [
+    ['lbPort', 1024, 65535],
+    ['etcdHeartbeatMs', 10, 5000],
+    ['etcdElectionTimeoutMs', 50, 50000],
+    ['haproxyInterMs', 100, 60000],
+    ['haproxyFall', 1, 100],
+    ['haproxyRise', 1, 100],
+    ['certLifetimeDays', 1, 3650],
+    ['restartBackoffMs', 0, 600000],
+    ['restartBackoffMaxMs', 0, 600000],
+    ['fakeNodes', 0, 100],
+  ];
+  for (const [key, min, max] of ints) {
+    const v = c[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      bad(key, `must be a whole number from ${min} to ${max}`);
+  }
+  if (c.etcdElectionTimeoutMs < 5 * c.etcdHeartbeatMs)
+    bad(
+      'etcdElectionTimeoutMs',
+      `must be at least 5 x etcdHeartbeatMs (${c.etcdHeartbeatMs}), as etcd requires`,
+    );
+  if (c.etcdTopology !== 'stacked' && c.etcdTopology !== 'external-all')
+    bad('etcdTopology', 'must be "stacked" or "external-all"');
+  for (const comp of c.noRestart) {
+    if (!(COMPONENTS as readonly string[]).includes(comp))
+      bad('noRestart', `names unknown component "${comp}"; known: ${COMPONENTS.join(', ')}`);
+  }
+  if (!path.isAbsolute(c.stateRoot)) bad('stateRoot', 'must be an absolute path');
+  if (errors.length)
+    throw new UsageError(errors.join('\n'), 'correct the option, or leave it out to use the default');
+  return c;
+}

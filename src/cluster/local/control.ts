@@ -1,0 +1,127 @@
+import type { ClusterControl } from '../control.ts';
+import type { ClusterInfo } from '../topology.ts';
+import { EnvironmentError } from '../../util/errors.ts';
+import { run } from '../../util/exec.ts';
+import { signalIfOurs } from '../../util/proc.ts';
+import { iptablesArgs } from './network.ts';
+import { specId } from './process-spec.ts';
+import { readState, writeState, type Resource } from './state.ts';
+import { readEvents, readProcessTable, waitForRunning } from './supervisor-client.ts';
+
+type Rule = Extract<Resource, { kind: 'iptables' }>;
+
+/** The local provider's hands: signals to supervised processes, iptables inside node namespaces. */
+export class LocalControl implements ClusterControl {
+  private eventsOffset: number;
+
+  constructor(readonly info: ClusterInfo) {
+    this.eventsOffset = readEvents(info.dir).offset;
+  }
+
+  private processId(component: string, node: string): string {
+    return specId(component, node);
+  }
+
+  pidOf(component: string, node: string): number | undefined {
+    const id = this.processId(component, node);
+    const p = readProcessTable(this.info.dir)?.processes.find((x) => x.id === id);
+    return p?.state === 'running' && p.pid ? p.pid : undefined;
+  }
+
+  async kill(component: string, node: string, signal: NodeJS.Signals): Promise<number> {
+    const pid = this.pidOf(component, node);
+    if (!pid) throw new EnvironmentError(`${component} on ${node} is not running; nothing to kill`);
+    // The command line of every process of the cluster names the cluster's directory.
+    if (!signalIfOurs(pid, this.info.dir, signal))
+      throw new EnvironmentError(`pid ${pid} is not ${component} of this cluster any more`);
+    return pid;
+  }
+
+  waitRestarted(component: string, node: string, oldPid: number, timeoutMs: number): Promise<number> {
+    return waitForRunning(this.info.dir, this.processId(component, node), timeoutMs, oldPid);
+  }
+
+  private rulesFor(node: string): Rule[] {
+    const me = this.info.nodes.find((n) => n.name === node);
+    if (!me?.netns) throw new EnvironmentError(`unknown node ${node}`);
+    const comment = ['-m', 'comment', '--comment', `kube-ha-drill:${this.info.name}:partition`];
+    return this.info.nodes
+      .filter((n) => n.name !== node)
+      .flatMap((peer) => [
+        {
+          kind: 'iptables',
+          table: 'filter',
+          chain: 'INPUT',
+          netns: me.netns,
+          args: ['-s', `${peer.ip}/32`, ...comment, '-j', 'DROP'],
+        },
+        {
+          kind: 'iptables',
+          table: 'filter',
+          chain: 'OUTPUT',
+          netns: me.netns,
+          args: ['-d', `${peer.ip}/32`, ...comment, '-j', 'DROP'],
+        },
+      ]);
+  }
+
+  /** Rules are written to the state file before they are added, so `down` or the next drill heals them after a crash. */
+  async isolate(node: string): Promise<string[]> {
+    const rules = this.rulesFor(node);
+    const state = readState(this.info.dir);
+    if (state) {
+      const known = new Set(state.resources.map((r) => JSON.stringify(r)));
+      for (const r of rules) if (!known.has(JSON.stringify(r))) state.resources.push(r);
+      writeState(this.info.dir, state);
+    }
+    const added: string[] = [];
+    for (const r of rules) {
+      const present = await run('iptables', iptablesArgs(r, '-C'), { netns: r.netns, allowFailure: true });
+      if (present.exitCode !== 0) await run('iptables', iptablesArgs(r, '-I'), { netns: r.netns });
+      added.push(`${r.netns}: iptables -I ${r.chain} ${r.args.join(' ')}`);
+    }
+    return added;
+  }
+
+  async heal(node: string): Promise<void> {
+    const rules = this.rulesFor(node);
+    for (const r of rules) {
+      for (let i = 0; i < 10; i++) {
+        const res = await run('iptables', iptablesArgs(r, '-D'), { netns: r.netns, allowFailure: true });
+        if (res.exitCode !== 0) break;
+      }
+    }
+    const state = readState(this.info.dir);
+    if (state) {
+      const gone = new Set(rules.map((r) => JSON.stringify(r)));
+      state.resources = state.resources.filter((r) => !gone.has(JSON.stringify(r)));
+      writeState(this.info.dir, state);
+    }
+  }
+
+  /** Heals every partition a crashed drill may have left (rules still recorded in the state file). */
+  async healAll(): Promise<number> {
+    let healed = 0;
+    for (const n of this.info.nodes) {
+      const before = JSON.stringify(readState(this.info.dir)?.resources ?? []);
+      await this.heal(n.name);
+      if (JSON.stringify(readState(this.info.dir)?.resources ?? []) !== before) healed++;
+    }
+    return healed;
+  }
+
+  drainProcessEvents() {
+    const { events, offset } = readEvents(this.info.dir, this.eventsOffset);
+    this.eventsOffset = offset;
+    return events
+      .filter((e) => e.kind === 'process-start' || e.kind === 'process-exit')
+      .map((e) => ({
+        at: e.at,
+        kind: e.kind as 'process-start' | 'process-exit',
+        message: e.message,
+        component: e.component,
+        node: e.node,
+        ...(e.pid ? { pid: e.pid } : {}),
+      }));
+  }
+}

@@ -1,0 +1,430 @@
+/**
+ * The local provider: a kubeadm-style stacked HA control plane on this
+ * machine, each node a network namespace, every part a real upstream binary.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Components } from '../../components/components.ts';
+import { EnvironmentError } from '../../util/errors.ts';
+import { portFree } from '../../util/net.ts';
+import { isAlive, sleep } from '../../util/proc.ts';
+import { progress } from '../../util/progress.ts';
+import { loadTls } from '../../util/tls-client.ts';
+import { apiserverReady, etcdStatus, httpOk, leaseHolder } from '../health.ts';
+import { makePki, writeKubeconfig, type Pki } from '../pki.ts';
+import type { ClusterInfo } from '../topology.ts';
+import { applyManifest, bootstrapManifest } from './bootstrap.ts';
+import { boundsOf, layoutOf, resolveLocalConfig, type Layout, type LocalClusterConfig } from './config.ts';
+import { corefile, haproxyConfig, kwokStages } from './config-files.ts';
+import { addRule, checkNetworkFree, createNetwork } from './network.ts';
+import * as specs from './specs.ts';
+import { readState, recordResource, writeState, type ClusterState } from './state.ts';
+import { addProcesses, readProcessTable, startSupervisor } from './supervisor-client.ts';
+import { remnants, teardown } from './teardown.ts';
+
+export interface UpOptions {
+  config?: Partial<LocalClusterConfig>;
+  /** "cluster-up" clusters stay until `down`; "drill" clusters are removed by the drill (or the next one). */
+  owner: 'cluster-up' | 'drill';
+  components: Components;
+  readyTimeoutMs?: number;
+}
+
+function requireRoot(): void {
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError(
+      'the local provider needs root: it makes network namespaces, a bridge and iptables rules',
+      'run the command as root (e.g. `sudo -E npm run cluster -- up`)',
+    );
+  }
+}
+
+export function clusterDir(config: Partial<LocalClusterConfig> = {}): string {
+  return layoutOf(resolveLocalConfig(config)).dir;
+}
+
+/** Brings the cluster up and returns when every component is healthy; on failure removes what it made. */
+export async function up(opts: UpOptions): Promise<ClusterInfo> {
+  requireRoot();
+  const config = resolveLocalConfig(opts.config);
+  const layout = layoutOf(config);
+  await clearOrRefuse(layout);
+  if (!(await portFree(config.lbAddress, config.lbPort))) {
+    throw new EnvironmentError(
+      `port ${config.lbAddress}:${config.lbPort} (the load balancer) is in use`,
+      'stop what listens there, or choose another port with --lb-port',
+    );
+  }
+  await checkNetworkFree(layout);
+
+  const state: ClusterState = {
+    schema: 1,
+    name: config.name,
+    createdAt: new Date().toISOString(),
+    owner: { command: opts.owner, pid: process.pid },
+    status: 'creating',
+    config,
+    resources: [],
+  };
+  recordResource(layout.dir, state, { kind: 'dir', path: layout.dir });
+  const t0 = Date.now();
+  try {
+    const info = await build(layout, state, opts);
+    state.status = 'running';
+    writeState(layout.dir, state);
+    progress(
+      `cluster ${config.name} is up in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${info.endpoints.apiServer}`,
+    );
+    return info;
+  } catch (err) {
+    progress(`cluster ${config.name} failed to come up; removing what was made`);
+    await teardown(layout.dir, config.name).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A leftover of a killed drill is removed; a cluster somebody brought up on purpose is not touched. */
+async function clearOrRefuse(layout: Layout): Promise<void> {
+  const prior = readState(layout.dir);
+  if (!prior) return;
+  const ownerGone = !isAlive(prior.owner.pid);
+  if (prior.owner.command === 'drill' && ownerGone) {
+    progress(`removing the leftovers of an earlier drill (pid ${prior.owner.pid}, ${prior.createdAt})`);
+    await teardown(layout.dir, layout.config.name);
+    return;
+  }
+  if (prior.status === 'creating' && ownerGone) {
+    progress(`removing a cluster whose start was interrupted (${prior.createdAt})`);
+    await teardown(layout.dir, layout.config.name);
+    return;
+  }
+  throw new EnvironmentError(
+    `a cluster named "${layout.config.name}" is already up (made by ${prior.owner.command} at ${prior.createdAt})`,
+    'use it (drills: --reuse-cluster), or remove it with `npm run cluster -- down`',
+  );
+}
+
+function binaries(c: Components): specs.Binaries {
+  const names = [
+    'etcd',
+    'kube-apiserver',
+    'kube-controller-manager',
+    'kube-scheduler',
+    'haproxy',
+    'coredns',
+    'kwok',
+  ] as const;
+  return Object.fromEntries(names.map((n) => [n, c.path(n)])) as unknown as specs.Binaries;
+}
+
+async function build(layout: Layout, state: ClusterState, opts: UpOptions): Promise<ClusterInfo> {
+  const { config, dir } = layout;
+  const bin = binaries(opts.components);
+  const kubectl = opts.components.path('kubectl');
+  const lbUrl = `https://${config.lbAddress}:${config.lbPort}`;
+  const lbUrlInCluster = `https://${layout.bridgeIp}:${config.lbPort}`;
+
+  progress('network: bridge, three node namespaces');
+  await createNetwork(layout, state);
+
+  progress('pki: certificate authorities and certificates');
+  const pki = await makePki(path.join(dir, 'pki'), {
+    nodes: layout.nodes.map((n) => ({ name: n.name, ip: n.ip })),
+    loadBalancerAddresses: [config.lbAddress, layout.bridgeIp, 'localhost'],
+    kubernetesServiceIp: specs.KUBERNETES_SERVICE_IP,
+    clusterDomain: specs.CLUSTER_DOMAIN,
+    lifetimeDays: config.certLifetimeDays,
+  });
+  const paths = await writeFiles(layout, pki, lbUrl, lbUrlInCluster);
+
+  // One DNS address for clients: iptables spreads queries over the two CoreDNS replicas, as kube-proxy would.
+  const replicas = corednsNodes(layout);
+  for (const proto of ['udp', 'tcp']) {
+    const match = [
+      '-d',
+      `${layout.dnsVip}/32`,
+      '-p',
+      proto,
+      '--dport',
+      '53',
+      '-m',
+      'comment',
+      '--comment',
+      `kube-ha-drill:${config.name}`,
+    ];
+    await addRule(dir, state, {
+      kind: 'iptables',
+      table: 'nat',
+      chain: 'OUTPUT',
+      args: [
+        ...match,
+        '-m',
+        'statistic',
+        '--mode',
+        'random',
+        '--probability',
+        '0.5',
+        '-j',
+        'DNAT',
+        '--to-destination',
+        `${replicas[0]!.ip}:53`,
+      ],
+    });
+    await addRule(dir, state, {
+      kind: 'iptables',
+      table: 'nat',
+      chain: 'OUTPUT',
+      args: [...match, '-j', 'DNAT', '--to-destination', `${replicas[1]!.ip}:53`],
+    });
+  }
+
+  progress('supervisor: starting');
+  const supervisorPid = await startSupervisor(dir, {
+    backoffMs: config.restartBackoffMs,
+    backoffMaxMs: config.restartBackoffMaxMs,
+  });
+  recordResource(dir, state, { kind: 'supervisor', pid: supervisorPid });
+
+  progress('etcd x3, kube-apiserver x3, haproxy: starting');
+  addProcesses(
+    dir,
+    '10-control-plane',
+    [
+      ...layout.nodes.map((n) => specs.etcdSpec(layout, bin, paths, n)),
+      ...layout.nodes.map((n) => specs.apiserverSpec(layout, bin, paths, n)),
+      specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg')),
+    ],
+    supervisorPid,
+  );
+
+  const adminTls = loadTls({ ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key });
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? 90_000);
+  await waitFor(
+    'every apiserver ready',
+    deadline,
+    async () => {
+      const ready = await Promise.all(
+        layout.nodes.map((n) => apiserverReady(`https://${n.ip}:6443`, adminTls)),
+      );
+      return ready.every(Boolean);
+    },
+    dir,
+  );
+  await waitFor('load balancer /readyz', deadline, () => apiserverReady(lbUrl, adminTls), dir);
+
+  progress('bootstrap: CoreDNS RBAC, fake worker nodes');
+  const adminKubeconfig = path.join(dir, 'admin.kubeconfig');
+  await applyManifest(kubectl, adminKubeconfig, bootstrapManifest(config.fakeNodes));
+
+  progress('controller-manager x3, scheduler x3, CoreDNS x2, kwok: starting');
+  addProcesses(
+    dir,
+    '20-addons',
+    [
+      ...layout.nodes.map((n) => specs.controllerManagerSpec(layout, bin, paths, n)),
+      ...layout.nodes.map((n) => specs.schedulerSpec(layout, bin, paths, n)),
+      ...replicas.map((n, i) => specs.corednsSpec(layout, bin, n, i, path.join(dir, `Corefile-${i}`))),
+      specs.kwokSpec(layout, bin, path.join(dir, 'kwok.kubeconfig'), path.join(dir, 'kwok-stages.yaml')),
+    ],
+    supervisorPid,
+  );
+
+  await waitFor(
+    'CoreDNS replicas ready',
+    deadline,
+    async () => (await Promise.all(replicas.map((n) => httpOk(`http://${n.ip}:8181/ready`)))).every(Boolean),
+    dir,
+  );
+  await waitFor(
+    'controller-manager and scheduler leases held',
+    deadline,
+    async () =>
+      !!(await leaseHolder(lbUrl, adminTls, 'kube-controller-manager')) &&
+      !!(await leaseHolder(lbUrl, adminTls, 'kube-scheduler')),
+    dir,
+  );
+  const etcdTls = loadTls({
+    ca: pki.etcdCa.cert,
+    cert: pki.etcdProbeClient.cert,
+    key: pki.etcdProbeClient.key,
+  });
+  await waitFor(
+    'etcd members agree on a leader',
+    deadline,
+    async () => {
+      const s = await Promise.all(
+        layout.nodes.map((n) => etcdStatus(`https://${n.ip}:2379`, etcdTls).catch(() => undefined)),
+      );
+      return s.every((x) => x && x.leader !== '0' && x.leader === s[0]!.leader);
+    },
+    dir,
+  );
+
+  const info: ClusterInfo = {
+    name: config.name,
+    provider: 'local',
+    nodes: layout.nodes,
+    endpoints: {
+      apiServer: lbUrl,
+      apiServerOf: Object.fromEntries(layout.nodes.map((n) => [n.name, `https://${n.ip}:6443`])),
+      etcdOf: Object.fromEntries(layout.nodes.map((n) => [n.name, `https://${n.ip}:2379`])),
+      dns: `${layout.dnsVip}:53`,
+      dnsReplicas: replicas.map((n) => `${n.ip}:53`),
+      kubeconfig: adminKubeconfig,
+    },
+    etcdClient: { ca: pki.etcdCa.cert, cert: pki.etcdProbeClient.cert, key: pki.etcdProbeClient.key },
+    adminTls: { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key },
+    bounds: boundsOf(config),
+    etcdTopology: config.etcdTopology,
+    dir,
+  };
+  writeFileSync(path.join(dir, 'cluster.json'), JSON.stringify(info, null, 2));
+  return info;
+}
+
+/** CoreDNS runs on the first two nodes, as two replicas of a Deployment spread over masters would. */
+function corednsNodes(layout: Layout) {
+  return layout.nodes.slice(0, 2);
+}
+
+async function writeFiles(
+  layout: Layout,
+  pki: Pki,
+  lbUrl: string,
+  lbUrlInCluster: string,
+): Promise<specs.ClusterPaths> {
+  const { dir, config } = layout;
+  const kc = (
+    file: string,
+    server: string,
+    cert: { cert: string; key: string },
+    user: string,
+    ca = pki.ca.cert,
+  ) =>
+    writeKubeconfig(path.join(dir, file), {
+      server,
+      caFile: ca,
+      certFile: cert.cert,
+      keyFile: cert.key,
+      user,
+      clusterName: config.name,
+    });
+  await kc('admin.kubeconfig', lbUrl, pki.admin, 'kubernetes-admin');
+  await kc('kwok.kubeconfig', lbUrl, pki.kwok, 'kwok');
+  await kc('coredns.kubeconfig', lbUrlInCluster, pki.coredns, 'coredns');
+  const node: Record<string, specs.NodePaths> = {};
+  for (const n of layout.nodes) {
+    const nodeDir = path.join(dir, n.name);
+    mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
+    const local = `https://${n.ip}:6443`;
+    await kc(
+      `${n.name}/controller-manager.kubeconfig`,
+      local,
+      pki.controllerManager,
+      'system:kube-controller-manager',
+    );
+    await kc(`${n.name}/scheduler.kubeconfig`, local, pki.scheduler, 'system:kube-scheduler');
+    const m = pki.etcdMembers[n.name]!;
+    node[n.name] = {
+      etcdData: path.join(nodeDir, 'etcd'),
+      etcdServerCert: m.server.cert,
+      etcdServerKey: m.server.key,
+      etcdPeerCert: m.peer.cert,
+      etcdPeerKey: m.peer.key,
+      controllerManagerKubeconfig: path.join(nodeDir, 'controller-manager.kubeconfig'),
+      schedulerKubeconfig: path.join(nodeDir, 'scheduler.kubeconfig'),
+    };
+  }
+  // HAProxy presents a client certificate on its /readyz checks: anonymous auth is off.
+  const checkPem = path.join(dir, 'haproxy-check.pem');
+  writeFileSync(
+    checkPem,
+    readFileSync(pki.loadBalancerCheck.cert, 'utf8') + readFileSync(pki.loadBalancerCheck.key, 'utf8'),
+    { mode: 0o600 },
+  );
+  writeFileSync(
+    path.join(dir, 'haproxy.cfg'),
+    haproxyConfig(layout, {
+      caFile: pki.ca.cert,
+      checkCertFile: checkPem,
+      statsSocket: path.join(dir, 'haproxy.sock'),
+    }),
+  );
+  corednsNodes(layout).forEach((n, i) =>
+    writeFileSync(
+      path.join(dir, `Corefile-${i}`),
+      corefile({
+        listenIp: n.ip,
+        kubeconfig: path.join(dir, 'coredns.kubeconfig'),
+        apiServer: lbUrlInCluster,
+        domain: specs.CLUSTER_DOMAIN,
+      }),
+    ),
+  );
+  writeFileSync(path.join(dir, 'kwok-stages.yaml'), kwokStages());
+  return {
+    caCert: pki.ca.cert,
+    caKey: pki.ca.key,
+    etcdCaCert: pki.etcdCa.cert,
+    apiserverCert: pki.apiserver.cert,
+    apiserverKey: pki.apiserver.key,
+    apiserverEtcdClientCert: pki.apiserverEtcdClient.cert,
+    apiserverEtcdClientKey: pki.apiserverEtcdClient.key,
+    saKey: pki.serviceAccount.key,
+    saPub: pki.serviceAccount.pub,
+    node,
+  };
+}
+
+async function waitFor(
+  what: string,
+  deadline: number,
+  check: () => Promise<boolean>,
+  dir: string,
+): Promise<void> {
+  const t0 = Date.now();
+  let lastReport = t0;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) {
+      progress(`${what} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
+      return;
+    }
+    if (Date.now() - lastReport > 10_000) {
+      progress(`waiting: ${what} (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+      lastReport = Date.now();
+    }
+    await sleep(200);
+  }
+  const crashed = (readProcessTable(dir)?.processes ?? [])
+    .filter((p) => p.restarts > 0)
+    .map((p) => `${p.id} (${p.restarts} restarts)`);
+  throw new EnvironmentError(
+    `timed out waiting for: ${what}${crashed.length ? `; crashing: ${crashed.join(', ')}` : ''}`,
+    `read the component logs in ${path.join(dir, 'logs')} (kept until \`npm run cluster -- down\`)`,
+  );
+}
+
+/** Removes the cluster and everything it made; returns what was removed and anything that could not be. */
+export async function down(
+  config: Partial<LocalClusterConfig> = {},
+): Promise<{ removed: string[]; left: string[] }> {
+  requireRoot();
+  const c = resolveLocalConfig(config);
+  const { dir } = layoutOf(c);
+  const prior = readState(dir);
+  if (prior) writeState(dir, { ...prior, status: 'removing' });
+  const removed = await teardown(dir, c.name);
+  return { removed, left: await remnants(dir, c.name) };
+}
+
+/** The ClusterInfo of a running cluster, for drills that reuse it. */
+export function runningCluster(config: Partial<LocalClusterConfig> = {}): ClusterInfo | undefined {
+  const { dir } = layoutOf(resolveLocalConfig(config));
+  const state = readState(dir);
+  if (state?.status !== 'running') return undefined;
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'cluster.json'), 'utf8')) as ClusterInfo;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+import { loadTls } from '../../util/tls-client.ts';
+import { apiserverReady, etcdStatus, httpOk, leaseHolder } from '../health.ts';
+import type { ClusterInfo } from '../topology.ts';
+import { readProcessTable } from './supervisor-client.ts';
+
+export interface ComponentStatusRow {
+  id: string;
+  component: string;
+  node: string;
+  pid: number | null;
+  state: string;
+  restarts: number;
+  healthy: boolean;
+  detail: string;
+}
+
+export interface ClusterStatus {
+  name: string;
+  apiServer: string;
+  loadBalancerReady: boolean;
+  etcdLeader?: string;
+  rows: ComponentStatusRow[];
+}
+
+/** Asks every component how it is, the way its own health endpoint answers. */
+export async function clusterStatus(info: ClusterInfo): Promise<ClusterStatus> {
+  const admin = loadTls(info.adminTls);
+  const etcdTls = loadTls(info.etcdClient);
+  const table = readProcessTable(info.dir);
+  const etcd = new Map(
+    await Promise.all(
+      info.nodes.map(
+        async (n) =>
+          [n.name, await etcdStatus(info.endpoints.etcdOf[n.name]!, etcdTls).catch(() => undefined)] as const,
+      ),
+    ),
+  );
+  const idToNode = new Map([...etcd].filter(([, s]) => s).map(([node, s]) => [s!.id, node]));
+  const leaderId = [...etcd.values()].find((s) => s && s.leader !== '0')?.leader;
+  const kcmHolder = await leaseHolder(info.endpoints.apiServer, admin, 'kube-controller-manager');
+  const schedHolder = await leaseHolder(info.endpoints.apiServer, admin, 'kube-scheduler');
+
+  const rows: ComponentStatusRow[] = [];
+  for (const p of table?.processes ?? []) {
+    const node = info.nodes.find((n) => n.name === p.node);
+    let healthy: boolean;
+    let detail: string;
+    switch (p.component) {
+      case 'etcd': {
+        const s = etcd.get(p.node);
+        healthy = !!s && s.leader !== '0';
+        detail = s
+          ? s.id === s.leader
+            ? 'leader'
+            : `follower of ${idToNode.get(s.leader) ?? s.leader}`
+          : 'no answer';
+        break;
+      }
+      case 'kube-apiserver':
+        healthy = await apiserverReady(info.endpoints.apiServerOf[p.node]!, admin);
+        detail = healthy ? '/readyz ok' : '/readyz failing';
+        break;
+      case 'kube-controller-manager':
+      case 'kube-scheduler': {
+        const holder = p.component === 'kube-scheduler' ? schedHolder : kcmHolder;
+        healthy = p.state === 'running';
+        detail = holder?.startsWith(`${p.node}_`) ? 'holds the lease' : 'standby';
+        if (holder === undefined) detail = 'no lease holder';
+        break;
+      }
+      case 'coredns':
+        healthy = await httpOk(`http://${node?.ip}:8181/ready`);
+        detail = healthy ? '/ready ok' : '/ready failing';
+        break;
+      default:
+        healthy = p.state === 'running';
+        detail = p.state;
+    }
+    rows.push({
+      id: p.id,
+      component: p.component,
+      node: p.node,
+      pid: p.pid,
+      state: p.state,
+      restarts: p.restarts,
+      healthy: healthy && p.state === 'running',
+      detail,
+    });
+  }
+  return {
+    name: info.name,
+    apiServer: info.endpoints.apiServer,
+    loadBalancerReady: await apiserverReady(info.endpoints.apiServer, admin),
+    etcdLeader: leaderId ? idToNode.get(leaderId) : undefined,
+    rows,
+  };
+}

@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EnvironmentError } from '../../util/errors.ts';
+import { isAlive, sleep } from '../../util/proc.ts';
+import type { ProcessSpec, ProcessTable, SupervisorEvent, SupervisorSettings } from './process-spec.ts';
+
+const SUPERVISOR_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supervisor.ts');
+
+/** The marker that identifies a supervisor of this cluster on the process table. */
+export function supervisorMarker(dir: string): string {
+  return `supervisor.ts ${dir}`;
+}
+
+/** Starts the supervisor daemon detached from this process, so the cluster outlives the command. */
+export async function startSupervisor(dir: string, settings: SupervisorSettings): Promise<number> {
+  mkdirSync(path.join(dir, 'plan.d'), { recursive: true });
+  mkdirSync(path.join(dir, 'logs'), { recursive: true });
+  writeFileSync(path.join(dir, 'supervisor.json'), JSON.stringify(settings));
+  const log = openSync(path.join(dir, 'logs', 'supervisor.log'), 'a');
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SUPERVISOR_SCRIPT, dir], {
+    detached: true,
+    stdio: ['ignore', log, log],
+    cwd: path.dirname(SUPERVISOR_SCRIPT),
+  });
+  closeSync(log);
+  child.unref();
+  const pid = child.pid;
+  if (!pid) throw new EnvironmentError('could not start the supervisor process');
+  // Wait until it has published its table: then it handles SIGHUP.
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (readProcessTable(dir)?.supervisorPid === pid) return pid;
+    if (!isAlive(pid)) break;
+    await sleep(50);
+  }
+  throw new EnvironmentError(
+    `the supervisor did not start (see ${path.join(dir, 'logs', 'supervisor.log')})`,
+  );
+}
+
+/** Hands processes to the supervisor: they start now and are restarted when they die. */
+export function addProcesses(dir: string, stage: string, specs: ProcessSpec[], supervisorPid: number): void {
+  writeFileSync(path.join(dir, 'plan.d', `${stage}.json`), JSON.stringify(specs, null, 2));
+  process.kill(supervisorPid, 'SIGHUP');
+}
+
+export function readProcessTable(dir: string): ProcessTable | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'processes.json'), 'utf8')) as ProcessTable;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Events since a byte offset of events.jsonl; returns them and the new offset (for tailing). */
+export function readEvents(dir: string, offset = 0): { events: SupervisorEvent[]; offset: number } {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path.join(dir, 'events.jsonl'));
+  } catch {
+    return { events: [], offset };
+  }
+  const text = buf.subarray(offset).toString('utf8');
+  const end = text.lastIndexOf('\n') + 1;
+  const events = text
+    .slice(0, end)
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as SupervisorEvent);
+  return { events, offset: offset + Buffer.byteLength(text.slice(0, end)) };
+}
+
+/** Waits until the supervisor reports the process running with a pid other than `notPid`. */
+export async function waitForRunning(
+  dir: string,
+  id: string,
+  timeoutMs: number,
+  notPid?: number,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const p = readProcessTable(dir)?.processes.find((x) => x.id === id);
+    if (p?.state === 'running' && p.pid && p.pid !== notPid && isAlive(p.pid)) return p.pid;
+    await sleep(50);
+  }
+  throw new EnvironmentError(`${id} did not reach running within ${timeoutMs} ms`);
+}

@@ -1,0 +1,195 @@
+/**
+ * The supervisor daemon: runs a cluster's processes the way the kubelet runs
+ * static pods. It outlives the command that started the cluster; `down`
+ * stops it. Started as: node --import tsx supervisor.ts <cluster dir>
+ *
+ *   SIGHUP   read plan.d/ again and start processes not yet known
+ *   SIGTERM  stop every process (TERM, then KILL after 5 s) and exit
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import type {
+  ProcessSpec,
+  ProcessStatus,
+  ProcessTable,
+  SupervisorEvent,
+  SupervisorSettings,
+} from './process-spec.ts';
+
+const dir = process.argv[2];
+if (!dir) {
+  console.error('usage: supervisor.ts <cluster dir>');
+  process.exit(2);
+}
+const logDir = path.join(dir, 'logs');
+mkdirSync(logDir, { recursive: true });
+const settings = JSON.parse(readFileSync(path.join(dir, 'supervisor.json'), 'utf8')) as SupervisorSettings;
+
+/** A run that lasts this long resets the back-off, as the kubelet does after 10 minutes (shortened for drills). */
+const STABLE_RUN_MS = 30_000;
+
+interface Entry {
+  spec: ProcessSpec;
+  status: ProcessStatus;
+  child?: ChildProcess;
+  timer?: NodeJS.Timeout;
+  backoff: number;
+}
+const entries = new Map<string, Entry>();
+let stopping = false;
+
+function event(e: Omit<SupervisorEvent, 'at'>): void {
+  appendFileSync(path.join(dir!, 'events.jsonl'), JSON.stringify({ at: Date.now(), ...e }) + '\n');
+}
+
+function publish(): void {
+  const table: ProcessTable = {
+    supervisorPid: process.pid,
+    updatedAt: Date.now(),
+    processes: [...entries.values()].map((e) => e.status),
+  };
+  const file = path.join(dir!, 'processes.json');
+  writeFileSync(`${file}.tmp`, JSON.stringify(table, null, 2));
+  renameSync(`${file}.tmp`, file);
+}
+
+/** ip netns exec and unshare both exec in place: the pid we get is the component's own. */
+function commandLine(spec: ProcessSpec): [string, string[]] {
+  let argv = [spec.command, ...spec.args];
+  if (spec.hostname)
+    argv = ['unshare', '--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', spec.hostname, ...argv];
+  if (spec.netns) argv = ['ip', 'netns', 'exec', spec.netns, ...argv];
+  return [argv[0]!, argv.slice(1)];
+}
+
+function start(entry: Entry): void {
+  const { spec } = entry;
+  const log = openSync(path.join(logDir, `${spec.id.replace('@', '-')}.log`), 'a');
+  const [cmd, args] = commandLine(spec);
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, ...spec.env },
+    detached: true, // own process group: a signal to the supervisor's group does not reach it
+  });
+  const startedAt = Date.now();
+  entry.child = child;
+  entry.status = { ...entry.status, pid: child.pid ?? null, state: 'running', startedAt };
+  event({
+    kind: 'process-start',
+    id: spec.id,
+    component: spec.component,
+    node: spec.node,
+    pid: child.pid,
+    message: `started ${spec.id} pid ${child.pid}`,
+  });
+  publish();
+  child.on('exit', (code, signal) => {
+    const at = Date.now();
+    entry.child = undefined;
+    entry.status = { ...entry.status, pid: null, lastExit: { at, code, signal } };
+    event({
+      kind: 'process-exit',
+      id: spec.id,
+      component: spec.component,
+      node: spec.node,
+      pid: child.pid,
+      code,
+      signal,
+      message: `${spec.id} pid ${child.pid} exited (${signal ?? `code ${code}`})`,
+    });
+    if (stopping || !spec.restart) {
+      entry.status.state = 'stopped';
+      publish();
+      return;
+    }
+    const ranLong = at - startedAt > STABLE_RUN_MS;
+    entry.backoff =
+      ranLong || entry.backoff === 0
+        ? settings.backoffMs
+        : Math.min(entry.backoff * 2, settings.backoffMaxMs);
+    const delay = entry.backoff;
+    entry.status.state = 'backoff';
+    entry.status.restarts += 1;
+    publish();
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      if (!stopping) start(entry);
+    }, delay);
+  });
+}
+
+function loadPlan(): void {
+  const planDir = path.join(dir!, 'plan.d');
+  for (const file of readdirSync(planDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const specs = JSON.parse(readFileSync(path.join(planDir, file), 'utf8')) as ProcessSpec[];
+    for (const spec of specs) {
+      if (entries.has(spec.id)) continue;
+      const entry: Entry = {
+        spec,
+        backoff: 0,
+        status: {
+          id: spec.id,
+          component: spec.component,
+          node: spec.node,
+          pid: null,
+          state: 'stopped',
+          startedAt: null,
+          restarts: 0,
+        },
+      };
+      entries.set(spec.id, entry);
+      start(entry);
+    }
+  }
+}
+
+async function stopAll(): Promise<void> {
+  stopping = true;
+  const running = [...entries.values()];
+  for (const e of running) {
+    if (e.timer) clearTimeout(e.timer);
+    e.child?.kill('SIGTERM');
+  }
+  const deadline = Date.now() + 5000;
+  while (running.some((e) => e.child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  for (const e of running) e.child?.kill('SIGKILL');
+  while (running.some((e) => e.child) && Date.now() < deadline + 2000)
+    await new Promise((r) => setTimeout(r, 50));
+  publish();
+  event({
+    kind: 'supervisor',
+    id: 'supervisor',
+    component: 'supervisor',
+    node: 'host',
+    pid: process.pid,
+    message: 'supervisor stopped every process',
+  });
+}
+
+process.on('SIGHUP', () => {
+  if (!stopping) loadPlan();
+});
+process.on('SIGTERM', () => void stopAll().then(() => process.exit(0)));
+process.on('SIGINT', () => void stopAll().then(() => process.exit(0)));
+
+event({
+  kind: 'supervisor',
+  id: 'supervisor',
+  component: 'supervisor',
+  node: 'host',
+  pid: process.pid,
+  message: 'supervisor started',
+});
+loadPlan();
+publish();

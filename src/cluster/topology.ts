@@ -1,0 +1,58 @@
+/**
+ * The shape of a cluster, independent of the provider that makes it: what
+ * drills, probes and faults address. Providers fill it in.
+ */
+export interface NodeInfo {
+  /** node-1, node-2, node-3 */
+  name: string;
+  /** Address of the node on the cluster network (a test host the tool made). */
+  ip: string;
+  /** Network namespace the node's processes run in (local provider). */
+  netns?: string;
+}
+
+export interface ClusterEndpoints {
+  /** https://<lb>:<port>, the load balancer every client uses. */
+  apiServer: string;
+  /** Per node apiserver, bypassing the load balancer. */
+  apiServerOf: Record<string, string>;
+  /** etcd client URL per member. */
+  etcdOf: Record<string, string>;
+  /** The one DNS address clients use, host:port. */
+  dns: string;
+  /** Each CoreDNS replica's own address, host:port. */
+  dnsReplicas: string[];
+  /** Admin kubeconfig (client cert auth through the load balancer). */
+  kubeconfig: string;
+}
+
+/** Paths of the TLS material of one client identity. */
+export interface EtcdClientTls {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** Timings of the cluster's configuration that bound failover; reports print them next to the figures. */
+export interface FailoverBounds {
+  etcdHeartbeatMs: number;
+  etcdElectionTimeoutMs: number;
+  haproxyInterMs: number;
+  haproxyFall: number;
+  haproxyRise: number;
+  supervisorBackoffMs: number;
+}
+
+export interface ClusterInfo {
+  name: string;
+  provider: string;
+  nodes: NodeInfo[];
+  endpoints: ClusterEndpoints;
+  etcdClient: EtcdClientTls;
+  /** The admin's client certificate (system:masters), for probes that bypass kubeconfig parsing. */
+  adminTls: EtcdClientTls;
+  bounds: FailoverBounds;
+  etcdTopology: 'stacked' | 'external-all';
+  /** Where the provider keeps the cluster's files and logs. */
+  dir: string;
+}

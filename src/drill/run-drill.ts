@@ -1,0 +1,192 @@
+/**
+ * One drill, start to end: cluster -> observers -> baseline -> fault ->
+ * hold -> heal -> recovery -> read-back -> analysis -> reports -> teardown.
+ * Whatever happens, faults are healed, load is stopped, the cluster made for
+ * the drill is removed, and a report is written.
+ */
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Components } from '../components/components.ts';
+import { LocalControl } from '../cluster/local/control.ts';
+import { down, runningCluster, up } from '../cluster/local/provider.ts';
+import { clusterStatus } from '../cluster/local/status.ts';
+import type { ClusterInfo } from '../cluster/topology.ts';
+import { faultFor } from '../faults/catalog.ts';
+import type { Fault } from '../faults/fault.ts';
+import { Recorder } from '../observe/recorder.ts';
+import type { Scenario } from '../scenario/types.ts';
+import { CleanupStack } from '../util/cleanup-stack.ts';
+import { EnvironmentError, errorMessage } from '../util/errors.ts';
+import { sleep } from '../util/proc.ts';
+import { progress } from '../util/progress.ts';
+import { LiveStatus } from './live-status.ts';
+import { Observers } from './observers.ts';
+import { ensureProbeNamespace, readBack } from './readback.ts';
+
+export interface DrillRequest {
+  scenario: Scenario;
+  scenarioFile: string;
+  scenarioSha256: string;
+  components: Components;
+  keepCluster: boolean;
+  reuseCluster: boolean;
+  reportDir: string;
+}
+
+/** Everything a report is made of. */
+export interface DrillRun {
+  request: DrillRequest;
+  runId: string;
+  startedAt: Date;
+  endedAt: Date;
+  cluster?: ClusterInfo;
+  recorder: Recorder;
+  injections: string[];
+  /** Health of every component after recovery, one line each; empty when not checked. */
+  finalHealth: { component: string; healthy: boolean; detail: string }[];
+  status: 'completed' | 'aborted';
+  abortReason?: string;
+  cleanupErrors: string[];
+}
+
+export async function runDrill(req: DrillRequest): Promise<DrillRun> {
+  const cleanup = new CleanupStack();
+  const recorder = new Recorder();
+  const run: DrillRun = {
+    request: req,
+    runId: randomBytes(3).toString('hex'),
+    startedAt: new Date(),
+    endedAt: new Date(),
+    recorder,
+    injections: [],
+    finalHealth: [],
+    status: 'completed',
+    cleanupErrors: [],
+  };
+  const { scenario } = req;
+  const workDir = path.join(req.reportDir, 'work');
+  mkdirSync(workDir, { recursive: true });
+  let interruptWake: (() => void) | undefined;
+  cleanup.onInterrupt(() => interruptWake?.());
+  /** Sleeps through a phase, but wakes at once on Ctrl-C. */
+  const hold = async (seconds: number) => {
+    await Promise.race([sleep(seconds * 1000), new Promise<void>((r) => (interruptWake = r))]);
+    if (cleanup.interrupted) throw new EnvironmentError(`interrupted by ${cleanup.interrupted}`);
+  };
+
+  try {
+    // Cluster
+    let cluster: ClusterInfo | undefined;
+    if (req.reuseCluster) {
+      cluster = runningCluster();
+      if (!cluster)
+        throw new EnvironmentError(
+          '--reuse-cluster: no cluster is running',
+          'start one with `npm run cluster -- up`, or leave out --reuse-cluster',
+        );
+      progress(`reusing cluster ${cluster.name} at ${cluster.endpoints.apiServer}`);
+    } else {
+      cleanup.push('remove the cluster', async () => {
+        if (req.keepCluster && run.status === 'completed')
+          return progress('cluster kept running (--keep-cluster); remove it with `npm run cluster -- down`');
+        progress('removing the cluster');
+        const { left } = await down();
+        if (left.length) throw new Error(`left behind: ${left.join(', ')}`);
+      });
+      cluster = await up({
+        owner: 'drill',
+        components: req.components,
+        config: { etcdTopology: scenario.cluster.etcdTopology },
+      });
+    }
+    if (cleanup.interrupted) throw new EnvironmentError(`interrupted by ${cleanup.interrupted}`);
+    run.cluster = cluster;
+    const ctl = new LocalControl(cluster);
+    // Unwound after faults are healed and before the cluster goes: process starts and exits join the timeline.
+    cleanup.push('collect process events', async () => mergeProcessEvents(ctl, recorder));
+    const healed = await ctl.healAll();
+    if (healed)
+      recorder.event('note', `healed ${healed} partition(s) an earlier drill left on the reused cluster`);
+    await ensureProbeNamespace(cluster.endpoints.kubeconfig);
+
+    // Observers
+    const observers = new Observers(
+      cluster,
+      recorder,
+      scenario,
+      run.runId,
+      req.components.path('k6'),
+      workDir,
+    );
+    let observersStopped = false;
+    cleanup.push('stop probes and load', async () => {
+      if (!observersStopped) {
+        observers.kill();
+        await observers.stop(true);
+      }
+    });
+    const live = new LiveStatus(recorder, scenario);
+    cleanup.push('stop the progress display', async () => live.stop());
+    observers.start();
+    live.start();
+
+    // Phases
+    recorder.beginPhase('baseline');
+    live.phase('baseline', scenario.phases.baselineSeconds);
+    await hold(scenario.phases.baselineSeconds);
+
+    const faults: Fault[] = scenario.faults.map((f) => faultFor(f));
+    recorder.beginPhase('fault');
+    live.phase('fault', scenario.phases.holdSeconds);
+    for (const f of faults) {
+      // Registered before inject: a half-made fault is healed too.
+      cleanup.push(`heal ${f.kind}`, () => f.heal(ctl, recorder));
+      const rec = await f.inject(ctl, recorder);
+      run.injections.push(rec.description);
+      progress(`fault: ${rec.description}`);
+    }
+    await hold(scenario.phases.holdSeconds);
+    for (const f of faults) await f.heal(ctl, recorder);
+
+    recorder.beginPhase('recovery');
+    live.phase('recovery', scenario.phases.recoverySeconds);
+    await hold(scenario.phases.recoverySeconds);
+    recorder.endPhase();
+    live.stop();
+
+    progress('stopping probes and load');
+    await observers.stop();
+    observersStopped = true;
+
+    progress('reading back every write');
+    recorder.timeline.readBack = await readBack(cluster.endpoints.kubeconfig, recorder.timeline.writes);
+    run.finalHealth = (await clusterStatus(cluster)).rows.map((r) => ({
+      component: r.id,
+      healthy: r.healthy,
+      detail: r.detail,
+    }));
+  } catch (err) {
+    run.status = 'aborted';
+    run.abortReason = errorMessage(err);
+    recorder.event('error', `drill stopped: ${run.abortReason}`);
+    progress(`drill stopped: ${run.abortReason}`);
+  } finally {
+    recorder.endPhase();
+    run.cleanupErrors = await cleanup.unwind();
+    run.endedAt = new Date();
+  }
+  return run;
+}
+
+function mergeProcessEvents(ctl: LocalControl, recorder: Recorder): void {
+  for (const e of ctl.drainProcessEvents()) {
+    recorder.event(e.kind, e.message, { component: e.component, node: e.node, pid: e.pid ?? null }, e.at);
+  }
+  recorder.timeline.events.sort((a, b) => a.at - b.at);
+}
+
+export function hostName(): string {
+  return os.hostname();
+}

@@ -1,0 +1,79 @@
+import type { Recorder } from '../recorder.ts';
+import type { Outcome } from '../timeline.ts';
+
+export interface ProbeResult {
+  outcome: Outcome;
+  detail?: string;
+}
+
+export interface Probe {
+  /** Name in the timeline, e.g. "api-read". */
+  name: string;
+  target?: string;
+  /** One request; must settle by itself within the probe timeout. */
+  once(seq: number): Promise<ProbeResult>;
+}
+
+/**
+ * Issues one request of a probe every interval, at a fixed rate: a slow or
+ * hung request does not delay the next one, so an outage is seen to the
+ * interval's resolution, not to the timeout's.
+ */
+export class ProbeLoop {
+  private timer?: NodeJS.Timeout;
+  private readonly inFlight = new Set<Promise<void>>();
+  private seq = 0;
+
+  constructor(
+    private readonly probe: Probe,
+    private readonly recorder: Recorder,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      const seq = this.seq++;
+      const start = Date.now();
+      const p: Promise<void> = this.probe
+        .once(seq)
+        .catch((err: unknown) => ({ outcome: 'error' as Outcome, detail: shortError(err) }))
+        .then((r) => {
+          this.recorder.sample({
+            probe: this.probe.name,
+            start,
+            end: Date.now(),
+            outcome: r.outcome,
+            ...(this.probe.target ? { target: this.probe.target } : {}),
+            ...(r.detail ? { detail: r.detail } : {}),
+          });
+        })
+        .finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    };
+    tick();
+    this.timer = setInterval(tick, this.intervalMs);
+  }
+
+  /** Stops issuing and waits for the requests in flight. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all([...this.inFlight]);
+  }
+}
+
+export function shortError(err: unknown): string {
+  const e = err as { code?: string; message?: string; name?: string };
+  const text = e?.code ?? (e?.name === 'TimeoutError' ? 'timeout' : e?.message) ?? String(err);
+  return String(text).slice(0, 160);
+}
+
+export function isTimeout(err: unknown): boolean {
+  const e = err as { code?: string; name?: string };
+  return e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT';
+}
+
+/** A request refused before any byte was sent cannot have had an effect. */
+export function neverSent(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH';
+}

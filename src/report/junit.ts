@@ -1,0 +1,82 @@
+import { offset, seconds } from '../analysis/format.ts';
+import type { Verdict } from '../analysis/verdict.ts';
+import type { Report } from './report-model.ts';
+import { attrs, xmlText } from './xml.ts';
+
+function measuredText(v: Verdict): string {
+  return v.measured === null ? 'not measured' : `${v.measured} ${v.unit}`;
+}
+
+function verdictCase(v: Verdict, classname: string): string {
+  const open = `    <testcase${attrs({ classname, name: `${v.slo}: ${v.description}`, time: 0 })}`;
+  const summary = `${v.slo}: measured ${measuredText(v)}, threshold ${v.threshold} ${v.unit}`;
+  if (v.pass) {
+    return `${open}>\n      <system-out>${xmlText(`${summary}. ${v.detail}`)}</system-out>\n    </testcase>`;
+  }
+  const message =
+    v.measured === null
+      ? `${v.slo}: could not be measured (threshold ${v.threshold} ${v.unit})`
+      : `${v.slo}: measured ${measuredText(v)} exceeds threshold ${v.threshold} ${v.unit}`;
+  return `${open}>\n      <failure${attrs({ message, type: 'SloFailed' })}>${xmlText(`${summary}.\n${v.detail}`)}</failure>\n    </testcase>`;
+}
+
+/** An aborted run, or one whose analysis failed, is an error of the drill itself, not an SLO failure. */
+function runErrorCase(report: Report, classname: string): string | undefined {
+  if (report.status === 'completed' && report.analysis !== null) return undefined;
+  const reason =
+    report.status === 'aborted'
+      ? `drill aborted: ${report.abortReason ?? 'no reason recorded'}`
+      : `analysis failed: ${report.analysisError ?? 'no reason recorded'}`;
+  const run = report.analysis?.run;
+  const reached =
+    run === undefined
+      ? 'No figures could be computed; report.json keeps the recorded timeline.'
+      : `Measured ${seconds(run.durationMs)} of the run (to ${offset(run.end, run.origin)}); ` +
+        `phases reached: ${run.phases.map((p) => p.name).join(', ') || 'none'}. The SLO verdicts cover this part only.`;
+  return (
+    `    <testcase${attrs({ classname, name: 'drill run', time: 0 })}>\n` +
+    `      <error${attrs({ message: reason, type: report.status === 'aborted' ? 'DrillAborted' : 'AnalysisFailed' })}>` +
+    `${xmlText(`${reason}\n${reached}`)}</error>\n    </testcase>`
+  );
+}
+
+/** JUnit's schema wants a timestamp without zone or fraction; the audit times are UTC. */
+function junitTimestamp(iso: string): string {
+  return iso.replace(/(\.\d+)?Z$/, '');
+}
+
+/** junit.xml: one testcase per SLO, so CI systems show a drill like a test run. */
+export function renderJunit(report: Report): string {
+  const classname = `kube-ha-drill.${report.scenario.name}`;
+  const runError = runErrorCase(report, classname);
+  const cases = [...(runError ? [runError] : []), ...report.verdicts.map((v) => verdictCase(v, classname))];
+  const failures = report.verdicts.filter((v) => !v.pass).length;
+  const errors = runError ? 1 : 0;
+  const durationSeconds = (Date.parse(report.audit.endedAt) - Date.parse(report.audit.startedAt)) / 1000;
+  const time = Number.isFinite(durationSeconds) ? durationSeconds.toFixed(3) : undefined;
+  const counts = { tests: cases.length, failures, errors, skipped: 0, time };
+  const properties = [
+    ['tool.version', report.tool.version],
+    ['scenario.file', report.scenario.file],
+    ['scenario.sha256', report.scenario.sha256],
+    ['cluster.provider', report.cluster.provider],
+    ['status', report.status],
+    ['exitCode', String(report.exitCode)],
+    ...report.audit.components.map((c) => [`component.${c.name}`, `${c.version} sha256:${c.sha256}`]),
+  ]
+    .map(([name, value]) => `      <property${attrs({ name, value })}/>`)
+    .join('\n');
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<testsuites${attrs({ name: report.tool.name, ...counts })}>\n` +
+    `  <testsuite${attrs({
+      name: report.scenario.name,
+      ...counts,
+      timestamp: junitTimestamp(report.audit.startedAt),
+      hostname: report.audit.host,
+    })}>\n` +
+    `    <properties>\n${properties}\n    </properties>\n` +
+    `${cases.join('\n')}\n` +
+    '  </testsuite>\n</testsuites>\n'
+  );
+}

@@ -1,0 +1,117 @@
+import { analyze, type AnalysisFigures } from '../analysis/analyze.ts';
+import type { FailoverBounds } from '../analysis/bounds.ts';
+import type { Slos, Verdict } from '../analysis/verdict.ts';
+import type { Timeline } from '../observe/timeline.ts';
+import { errorMessage, ExitCode } from '../util/errors.ts';
+import { encodeTimeline, type EncodedTimeline } from './timeline-codec.ts';
+
+export { decodeTimeline, encodeTimeline, type EncodedTimeline } from './timeline-codec.ts';
+
+/** Bumped whenever a field changes meaning or goes away; readers refuse versions they do not know. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface ComponentRecord {
+  name: string;
+  version: string;
+  sha256: string;
+}
+
+/**
+ * report.json: the source of truth of one drill. The other reports are rendered from it alone,
+ * so a report can be re-rendered later from the JSON.
+ */
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: string; version: string };
+  scenario: { name: string; description: string; file: string; sha256: string };
+  audit: {
+    host: string;
+    /** ISO 8601, UTC. */
+    startedAt: string;
+    endedAt: string;
+    toolVersion: string;
+    scenarioSha256: string;
+    components: ComponentRecord[];
+  };
+  cluster: {
+    provider: string;
+    /** Free-form description of the topology: node counts, addresses, load balancer. */
+    topology: Record<string, JsonValue>;
+    bounds: FailoverBounds;
+  };
+  status: 'completed' | 'aborted';
+  /** Why the run stopped early; present exactly when status is 'aborted'. */
+  abortReason?: string;
+  /** The thresholds the verdicts were judged against. */
+  slos: Slos;
+  timeline: EncodedTimeline;
+  /** null only when the analysis itself failed; analysisError then says why and the timeline is still here. */
+  analysis: AnalysisFigures | null;
+  analysisError?: string;
+  verdicts: Verdict[];
+  /** 0: every SLO passed; 1: an SLO failed; 3: the drill could not run to its end (aborted, or not analysed). */
+  exitCode: number;
+}
+
+export interface ReportInput {
+  tool: Report['tool'];
+  scenario: Report['scenario'];
+  host: string;
+  startedAt: Date;
+  endedAt: Date;
+  components: ComponentRecord[];
+  cluster: Report['cluster'];
+  slos: Slos;
+  timeline: Timeline;
+  /** Set when the run stopped before its end: the report then says what was measured so far. */
+  abortReason?: string;
+}
+
+export function exitCodeFor(
+  status: Report['status'],
+  verdicts: readonly Verdict[],
+  analysed: boolean,
+): number {
+  if (status === 'aborted' || !analysed) return ExitCode.couldNotRun;
+  return verdicts.every((v) => v.pass) ? ExitCode.ok : ExitCode.sloFailed;
+}
+
+/** Analyses the timeline and assembles the report. Never throws on a bad timeline: the recording is kept. */
+export function buildReport(input: ReportInput): Report {
+  let analysis: AnalysisFigures | null = null;
+  let verdicts: Verdict[] = [];
+  let analysisError: string | undefined;
+  try {
+    const { verdicts: judged, ...figures } = analyze(input.timeline, input.slos, input.cluster.bounds);
+    analysis = figures;
+    verdicts = judged;
+  } catch (err) {
+    analysisError = errorMessage(err);
+  }
+  const status: Report['status'] = input.abortReason === undefined ? 'completed' : 'aborted';
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: input.tool,
+    scenario: input.scenario,
+    audit: {
+      host: input.host,
+      startedAt: input.startedAt.toISOString(),
+      endedAt: input.endedAt.toISOString(),
+      toolVersion: input.tool.version,
+      scenarioSha256: input.scenario.sha256,
+      components: input.components,
+    },
+    cluster: input.cluster,
+    status,
+    slos: input.slos,
+    timeline: encodeTimeline(input.timeline),
+    analysis,
+    verdicts,
+    exitCode: exitCodeFor(status, verdicts, analysis !== null),
+  };
+  if (input.abortReason !== undefined) report.abortReason = input.abortReason;
+  if (analysisError !== undefined) report.analysisError = analysisError;
+  return report;
+}

@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { UsageError, errorMessage } from '../util/errors.ts';
+import type { Scenario } from './types.ts';
+import { validateScenario } from './validate.ts';
+
+export const shippedScenariosDir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'scenarios',
+);
+
+export interface LoadedScenario {
+  scenario: Scenario;
+  /** Absolute path of the file it came from. */
+  file: string;
+  /** sha256 of the file's bytes, so a report says exactly which scenario ran. */
+  sha256: string;
+}
+
+export interface LoadOptions {
+  /** Where a relative path is resolved from. */
+  cwd?: string;
+  /** Where bare names are looked up. */
+  scenariosDir?: string;
+}
+
+const FILE_EXTENSIONS = ['.ts', '.js', '.json'];
+const LIST_HINT = 'run `npm run drill -- --list` to see them with what each one does';
+
+/**
+ * `etcd-partition` loads scenarios/etcd-partition.ts; anything with a slash or
+ * ending in .ts, .js or .json is a file: JSON, or a module whose default
+ * export is the scenario.
+ */
+export async function loadScenario(nameOrPath: string, options: LoadOptions = {}): Promise<LoadedScenario> {
+  const dir = options.scenariosDir ?? shippedScenariosDir;
+  if (isBareName(nameOrPath)) {
+    const file = path.join(dir, `${nameOrPath}.ts`);
+    if (!existsSync(file)) {
+      throw new UsageError(
+        `unknown scenario ${JSON.stringify(nameOrPath)}; known: ${scenarioNames(dir).join(', ')}`,
+        `${LIST_HINT}, or give the path of your own scenario file, e.g. ./my-scenario.ts`,
+      );
+    }
+    const loaded = await loadScenarioFile(file);
+    // The name is what people type and what reports are filed under, so it must match the file.
+    if (loaded.scenario.name !== nameOrPath) {
+      throw new UsageError(
+        `${displayPath(file)}: name: ${JSON.stringify(loaded.scenario.name)} differs from the file name; ` +
+          `name it ${JSON.stringify(nameOrPath)}`,
+      );
+    }
+    return loaded;
+  }
+  // npm runs scripts from the package root; INIT_CWD is where the user typed the command.
+  const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
+  return loadScenarioFile(path.resolve(cwd, nameOrPath));
+}
+
+export interface ScenarioListing {
+  name: string;
+  description: string;
+  file: string;
+  /** Why the file did not load; the listing still shows it rather than failing as a whole. */
+  problem?: string;
+}
+
+/** The scenarios runnable by name, sorted by name. */
+export async function listScenarios(scenariosDir = shippedScenariosDir): Promise<ScenarioListing[]> {
+  const listings: ScenarioListing[] = [];
+  for (const name of scenarioNames(scenariosDir)) {
+    const file = path.join(scenariosDir, `${name}.ts`);
+    try {
+      const { scenario } = await loadScenario(name, { scenariosDir });
+      listings.push({ name, description: scenario.description, file });
+    } catch (err) {
+      listings.push({ name, description: '', file, problem: errorMessage(err) });
+    }
+  }
+  return listings;
+}
+
+function isBareName(nameOrPath: string): boolean {
+  return !/[\\/]/.test(nameOrPath) && !FILE_EXTENSIONS.some((ext) => nameOrPath.endsWith(ext));
+}
+
+function scenarioNames(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => f.slice(0, -'.ts'.length))
+    .sort();
+}
+
+async function loadScenarioFile(file: string): Promise<LoadedScenario> {
+  const shown = displayPath(file);
+  const ext = path.extname(file);
+  if (!FILE_EXTENSIONS.includes(ext)) {
+    throw new UsageError(
+      `scenario file ${shown}: unsupported extension ${JSON.stringify(ext)}; use .ts, .js or .json`,
+    );
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new UsageError(
+      `cannot read scenario file ${shown}: ${errorMessage(err)}`,
+      'check the path; `npm run drill -- --list` lists the shipped scenarios, which run by name',
+    );
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const data = ext === '.json' ? parseJson(bytes, shown) : await importDefault(file, shown);
+  return { scenario: validateScenario(data, shown), file, sha256 };
+}
+
+function parseJson(bytes: Buffer, shown: string): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new UsageError(`${shown} is not valid JSON: ${errorMessage(err)}`);
+  }
+}
+
+async function importDefault(file: string, shown: string): Promise<unknown> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (err) {
+    throw new UsageError(
+      `cannot load scenario file ${shown}: ${errorMessage(err)}`,
+      'fix the error in the file; it must run under tsx and export the scenario as its default export',
+    );
+  }
+  if (mod.default === undefined) {
+    throw new UsageError(
+      `${shown} has no default export`,
+      'end the file with `export default defineScenario({ ... })` (from src/scenario/types.ts)',
+    );
+  }
+  return mod.default;
+}
+
+/** Relative to the working directory when inside it, so messages stay short. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+}

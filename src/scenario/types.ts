@@ -1,0 +1,164 @@
+/**
+ * A scenario is plain data: which cluster it needs, how it loads it, which
+ * faults it injects for how long, and the SLOs a run is judged by. Users write
+ * a `ScenarioInput` (only name, description and faults are required); loading
+ * validates it into a complete `Scenario` with every default filled in, which
+ * is what the drill runs and what report.json records.
+ */
+
+export const NODE_NAMES = ['node-1', 'node-2', 'node-3'] as const;
+export type NodeName = (typeof NODE_NAMES)[number];
+
+export const ETCD_TOPOLOGIES = ['stacked', 'external-all'] as const;
+/**
+ * stacked: each apiserver talks only to the etcd member on its own node (kubeadm's default).
+ * external-all: every apiserver is given all three etcd members and fails over between them.
+ */
+export type EtcdTopology = (typeof ETCD_TOPOLOGIES)[number];
+
+export const FAULT_KINDS = ['apiserver-kill', 'etcd-leader-kill', 'etcd-partition', 'coredns-kill'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const APISERVER_TARGETS = [...NODE_NAMES, 'random'] as const;
+/** 'random' picks one node when the fault is injected; the report names which. */
+export type ApiserverTarget = (typeof APISERVER_TARGETS)[number];
+
+export const ETCD_PARTITION_TARGETS = ['leader', ...NODE_NAMES] as const;
+/** 'leader' is whichever member etcd reports as leader at the moment of injection. */
+export type EtcdPartitionTarget = (typeof ETCD_PARTITION_TARGETS)[number];
+
+export const COREDNS_REPLICAS = [0, 1] as const;
+export type CorednsReplica = (typeof COREDNS_REPLICAS)[number];
+
+/**
+ * The faults of a scenario are all injected when the fault phase starts and all
+ * healed (killed processes restarted, packet drops removed) when the hold ends.
+ */
+export type FaultSpec =
+  | { kind: 'apiserver-kill'; target: ApiserverTarget }
+  | { kind: 'etcd-leader-kill' }
+  | { kind: 'etcd-partition'; target: EtcdPartitionTarget }
+  | { kind: 'coredns-kill'; replica: CorednsReplica };
+
+/** The cluster a scenario needs. The local provider runs exactly this shape today. */
+export interface ClusterNeeds {
+  /** Masters behind HAProxy. Default 3 (the only supported value). */
+  controlPlanes: 3;
+  /** Default 'stacked'. */
+  etcdTopology: EtcdTopology;
+  /** Default 2 (the only supported value). */
+  corednsReplicas: 2;
+}
+
+export const OPERATIONS = ['get', 'list', 'create', 'update', 'delete', 'watch'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+/** Relative weights of the k6 load's requests; only their ratios matter. */
+export type OperationMix = Record<Operation, number>;
+
+export interface LoadProfile {
+  /** Requests per second of the k6 load generator. Default 20. */
+  rate: number;
+  /** Default: reads dominate, as on a real cluster, with enough writes to check for lost ones. */
+  mix: OperationMix;
+  /** How often each probe issues a request. Default 100. */
+  probeIntervalMs: number;
+  /** When a probe request counts as timed out. Default 2000. */
+  probeTimeoutMs: number;
+}
+
+export interface Phases {
+  /** Healthy cluster under load before any fault. Default 10. */
+  baselineSeconds: number;
+  /** How long the faults stay injected. Default 20. */
+  holdSeconds: number;
+  /** Time after the heal for the cluster to become healthy again. Default 20. */
+  recoverySeconds: number;
+}
+
+/** What a run must achieve to pass; each becomes one verdict in the report. */
+export interface Slos {
+  /** Longest outage window any probe may see. Default 30. */
+  failoverSeconds: number;
+  /** p99 latency of API requests outside the fault window. Default 500. */
+  apiP99Ms: number;
+  /** Share of failed requests outside the fault window, in percent. Default 0.1. */
+  errorRatePercent: number;
+  /** Acknowledged writes missing or changed after recovery. Default 0. */
+  lostWrites: number;
+}
+
+export interface Scenario {
+  /** Lower-case letters, digits and dashes; a shipped scenario is named after its file. */
+  name: string;
+  /** One line: what the drill does and what a pass proves. */
+  description: string;
+  cluster: ClusterNeeds;
+  load: LoadProfile;
+  phases: Phases;
+  /** At least one fault. */
+  faults: FaultSpec[];
+  slos: Slos;
+}
+
+/** A duration: a number in the unit its field name says (seconds or ms), or a string such as "1m30s". */
+export type DurationInput = number | string;
+
+export type FaultInput =
+  | { kind: 'apiserver-kill'; target?: ApiserverTarget }
+  | { kind: 'etcd-leader-kill' }
+  | { kind: 'etcd-partition'; target?: EtcdPartitionTarget }
+  | { kind: 'coredns-kill'; replica?: CorednsReplica };
+
+/** What a scenario file holds: a Scenario where everything with a default may be left out. */
+export interface ScenarioInput {
+  name: string;
+  description: string;
+  cluster?: Partial<ClusterNeeds>;
+  /** Given a mix, the operations it leaves out get weight 0. */
+  load?: {
+    rate?: number;
+    mix?: Partial<OperationMix>;
+    probeIntervalMs?: DurationInput;
+    probeTimeoutMs?: DurationInput;
+  };
+  phases?: { [K in keyof Phases]?: DurationInput };
+  faults: FaultInput[];
+  slos?: {
+    failoverSeconds?: DurationInput;
+    apiP99Ms?: DurationInput;
+    errorRatePercent?: number;
+    lostWrites?: number;
+  };
+}
+
+export const DEFAULT_CLUSTER: ClusterNeeds = {
+  controlPlanes: 3,
+  etcdTopology: 'stacked',
+  corednsReplicas: 2,
+};
+export const DEFAULT_MIX: OperationMix = { get: 50, list: 15, create: 10, update: 10, delete: 5, watch: 10 };
+export const DEFAULT_LOAD: LoadProfile = {
+  rate: 20,
+  mix: DEFAULT_MIX,
+  probeIntervalMs: 100,
+  probeTimeoutMs: 2000,
+};
+export const DEFAULT_PHASES: Phases = { baselineSeconds: 10, holdSeconds: 20, recoverySeconds: 20 };
+export const DEFAULT_SLOS: Slos = {
+  failoverSeconds: 30,
+  apiP99Ms: 500,
+  errorRatePercent: 0.1,
+  lostWrites: 0,
+};
+export const DEFAULT_APISERVER_TARGET: ApiserverTarget = 'node-1';
+export const DEFAULT_ETCD_PARTITION_TARGET: EtcdPartitionTarget = 'leader';
+export const DEFAULT_COREDNS_REPLICA: CorednsReplica = 0;
+
+/**
+ * Types a scenario file: `export default defineScenario({ ... })`. It returns
+ * its argument unchanged; validation and defaults happen when the file is
+ * loaded, so a mistake is reported with the file's name.
+ */
+export function defineScenario(scenario: ScenarioInput): ScenarioInput {
+  return scenario;
+}

@@ -1,0 +1,286 @@
+import { UsageError } from '../util/errors.ts';
+import {
+  Problems,
+  isRecord,
+  readChoice,
+  readDuration,
+  readNumber,
+  readSection,
+  readText,
+  rejectUnknownKeys,
+  show,
+} from './fields.ts';
+import {
+  APISERVER_TARGETS,
+  COREDNS_REPLICAS,
+  DEFAULT_APISERVER_TARGET,
+  DEFAULT_CLUSTER,
+  DEFAULT_COREDNS_REPLICA,
+  DEFAULT_ETCD_PARTITION_TARGET,
+  DEFAULT_LOAD,
+  DEFAULT_PHASES,
+  DEFAULT_SLOS,
+  ETCD_PARTITION_TARGETS,
+  ETCD_TOPOLOGIES,
+  FAULT_KINDS,
+  OPERATIONS,
+  type ClusterNeeds,
+  type FaultKind,
+  type FaultSpec,
+  type LoadProfile,
+  type OperationMix,
+  type Phases,
+  type Scenario,
+  type Slos,
+} from './types.ts';
+
+const SCENARIO_KEYS = ['name', 'description', 'cluster', 'load', 'phases', 'faults', 'slos'];
+const CLUSTER_KEYS = Object.keys(DEFAULT_CLUSTER);
+const LOAD_KEYS = Object.keys(DEFAULT_LOAD);
+const PHASE_KEYS = Object.keys(DEFAULT_PHASES);
+const SLO_KEYS = Object.keys(DEFAULT_SLOS);
+const FAULT_KEYS: Record<FaultKind, readonly string[]> = {
+  'apiserver-kill': ['kind', 'target'],
+  'etcd-leader-kill': ['kind'],
+  'etcd-partition': ['kind', 'target'],
+  'coredns-kill': ['kind', 'replica'],
+};
+const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
+const POSITIVE = { min: 0, exclusive: true };
+
+export type ScenarioCheck = { ok: true; scenario: Scenario } | { ok: false; problems: string[] };
+
+/** Checks untyped input (a user's file) and fills in defaults; lists every problem as `path: message`. */
+export function checkScenario(input: unknown): ScenarioCheck {
+  const p = new Problems();
+  if (!isRecord(input)) {
+    p.mustBe('scenario', input, `an object with keys ${SCENARIO_KEYS.join(', ')}`);
+    return { ok: false, problems: p.lines };
+  }
+  rejectUnknownKeys(p, '', input, SCENARIO_KEYS);
+  const scenario: Scenario = {
+    name: readText(
+      p,
+      'name',
+      input.name,
+      NAME,
+      'lower-case letters, digits and dashes, e.g. "etcd-partition"',
+    ),
+    description: readText(
+      p,
+      'description',
+      input.description,
+      ONE_LINE,
+      'one line saying what the drill does and what a pass proves',
+    ),
+    cluster: readCluster(p, input.cluster),
+    load: readLoad(p, input.load),
+    phases: readPhases(p, input.phases),
+    faults: readFaults(p, input.faults),
+    slos: readSlos(p, input.slos),
+  };
+  // Only on otherwise valid input, so a fallback never shows up in a message.
+  if (p.lines.length === 0) checkProbesFitPhases(p, scenario);
+  return p.lines.length === 0 ? { ok: true, scenario } : { ok: false, problems: p.lines };
+}
+
+/** checkScenario, throwing one UsageError that lists every problem. `source` names the file. */
+export function validateScenario(input: unknown, source = 'the scenario'): Scenario {
+  const result = checkScenario(input);
+  if (result.ok) return result.scenario;
+  const count = result.problems.length === 1 ? '1 problem' : `${result.problems.length} problems`;
+  throw new UsageError(
+    `${source} is not a valid scenario (${count}):\n${result.problems.map((line) => `  ${line}`).join('\n')}`,
+    'correct the fields named above; src/scenario/types.ts documents every field with its default, ' +
+      'and scenarios/*.ts are complete examples',
+  );
+}
+
+function readCluster(p: Problems, value: unknown): ClusterNeeds {
+  const c = readSection(p, 'cluster', value, CLUSTER_KEYS);
+  // The local cluster has a fixed shape; these fields exist so a scenario states what it relies on.
+  if (c.controlPlanes !== undefined && c.controlPlanes !== 3) {
+    p.add('cluster.controlPlanes', `${show(c.controlPlanes)} is not supported; the cluster has exactly 3`);
+  }
+  if (c.corednsReplicas !== undefined && c.corednsReplicas !== 2) {
+    p.add(
+      'cluster.corednsReplicas',
+      `${show(c.corednsReplicas)} is not supported; the cluster has exactly 2`,
+    );
+  }
+  return {
+    controlPlanes: 3,
+    etcdTopology: readChoice(
+      p,
+      'cluster.etcdTopology',
+      c.etcdTopology,
+      ETCD_TOPOLOGIES,
+      'etcd topology',
+      DEFAULT_CLUSTER.etcdTopology,
+    ),
+    corednsReplicas: 2,
+  };
+}
+
+function readLoad(p: Problems, value: unknown): LoadProfile {
+  const l = readSection(p, 'load', value, LOAD_KEYS);
+  return {
+    rate: readNumber(
+      p,
+      'load.rate',
+      l.rate,
+      { min: 1, integer: true, note: '(requests per second)' },
+      DEFAULT_LOAD.rate,
+    ),
+    mix: readMix(p, l.mix),
+    probeIntervalMs: readDuration(
+      p,
+      'load.probeIntervalMs',
+      l.probeIntervalMs,
+      'ms',
+      POSITIVE,
+      DEFAULT_LOAD.probeIntervalMs,
+    ),
+    probeTimeoutMs: readDuration(
+      p,
+      'load.probeTimeoutMs',
+      l.probeTimeoutMs,
+      'ms',
+      POSITIVE,
+      DEFAULT_LOAD.probeTimeoutMs,
+    ),
+  };
+}
+
+/** A given mix is taken as written: operations it leaves out get weight 0. */
+function readMix(p: Problems, value: unknown): OperationMix {
+  if (value === undefined) return { ...DEFAULT_LOAD.mix };
+  const problemsBefore = p.lines.length;
+  const m = readSection(p, 'load.mix', value, OPERATIONS);
+  const mix = Object.fromEntries(
+    OPERATIONS.map((op) => [op, readNumber(p, `load.mix.${op}`, m[op], { min: 0 }, 0)]),
+  ) as OperationMix;
+  // Only when each weight was fine: a rejected weight reads as 0 and would make this spurious.
+  if (p.lines.length === problemsBefore && OPERATIONS.every((op) => mix[op] === 0)) {
+    p.add('load.mix', `${show(value)} gives no operation a weight; give at least one a weight > 0`);
+  }
+  return mix;
+}
+
+function readPhases(p: Problems, value: unknown): Phases {
+  const ph = readSection(p, 'phases', value, PHASE_KEYS);
+  const phase = (key: keyof Phases) =>
+    readDuration(p, `phases.${key}`, ph[key], 's', POSITIVE, DEFAULT_PHASES[key]);
+  return {
+    baselineSeconds: phase('baselineSeconds'),
+    holdSeconds: phase('holdSeconds'),
+    recoverySeconds: phase('recoverySeconds'),
+  };
+}
+
+function readFaults(p: Problems, value: unknown): FaultSpec[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    p.mustBe('faults', value, `a list of at least one fault; known kinds: ${FAULT_KINDS.join(', ')}`);
+    return [];
+  }
+  return value.flatMap((fault: unknown, i) => readFault(p, `faults[${i}]`, fault) ?? []);
+}
+
+function readFault(p: Problems, at: string, value: unknown): FaultSpec | undefined {
+  if (!isRecord(value)) {
+    p.mustBe(at, value, `an object with a kind; known kinds: ${FAULT_KINDS.join(', ')}`);
+    return undefined;
+  }
+  const kind = value.kind;
+  if (!isFaultKind(kind)) {
+    const what = kind === undefined ? 'missing' : `${show(kind)} is not a known fault`;
+    p.add(`${at}.kind`, `${what}; known: ${FAULT_KINDS.join(', ')}`);
+    return undefined;
+  }
+  rejectUnknownKeys(p, at, value, FAULT_KEYS[kind]);
+  switch (kind) {
+    case 'apiserver-kill':
+      return {
+        kind,
+        target: readChoice(
+          p,
+          `${at}.target`,
+          value.target,
+          APISERVER_TARGETS,
+          'apiserver target',
+          DEFAULT_APISERVER_TARGET,
+        ),
+      };
+    case 'etcd-leader-kill':
+      return { kind };
+    case 'etcd-partition':
+      return {
+        kind,
+        target: readChoice(
+          p,
+          `${at}.target`,
+          value.target,
+          ETCD_PARTITION_TARGETS,
+          'partition target',
+          DEFAULT_ETCD_PARTITION_TARGET,
+        ),
+      };
+    case 'coredns-kill':
+      return {
+        kind,
+        replica: readChoice(
+          p,
+          `${at}.replica`,
+          value.replica,
+          COREDNS_REPLICAS,
+          'CoreDNS replica',
+          DEFAULT_COREDNS_REPLICA,
+        ),
+      };
+  }
+}
+
+function isFaultKind(value: unknown): value is FaultKind {
+  return (FAULT_KINDS as readonly unknown[]).includes(value);
+}
+
+function readSlos(p: Problems, value: unknown): Slos {
+  const s = readSection(p, 'slos', value, SLO_KEYS);
+  return {
+    failoverSeconds: readDuration(
+      p,
+      'slos.failoverSeconds',
+      s.failoverSeconds,
+      's',
+      { min: 0 },
+      DEFAULT_SLOS.failoverSeconds,
+    ),
+    apiP99Ms: readDuration(p, 'slos.apiP99Ms', s.apiP99Ms, 'ms', POSITIVE, DEFAULT_SLOS.apiP99Ms),
+    errorRatePercent: readNumber(
+      p,
+      'slos.errorRatePercent',
+      s.errorRatePercent,
+      { min: 0, max: 100 },
+      DEFAULT_SLOS.errorRatePercent,
+    ),
+    lostWrites: readNumber(
+      p,
+      'slos.lostWrites',
+      s.lostWrites,
+      { min: 0, integer: true },
+      DEFAULT_SLOS.lostWrites,
+    ),
+  };
+}
+
+/** A phase shorter than the probe interval would have no samples, so nothing could be judged in it. */
+function checkProbesFitPhases(p: Problems, s: Scenario): void {
+  const [key, seconds] = Object.entries(s.phases).reduce((a, b) => (b[1] < a[1] ? b : a));
+  if (s.load.probeIntervalMs >= seconds * 1000) {
+    p.add(
+      'load.probeIntervalMs',
+      `${s.load.probeIntervalMs} must be shorter than every phase, and phases.${key} is ${seconds}s`,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+
+/** Client TLS material read once; a probe issues many requests with it. */
+export interface TlsMaterial {
+  ca: Buffer;
+  cert: Buffer;
+  key: Buffer;
+}
+
+export function loadTls(files: { ca: string; cert: string; key: string }): TlsMaterial {
+  return { ca: readFileSync(files.ca), cert: readFileSync(files.cert), key: readFileSync(files.key) };
+}
+
+export interface HttpsResult {
+  status: number;
+  body: string;
+}
+
+/**
+ * One HTTPS request with client-certificate auth and a hard timeout. No
+ * keep-alive: every request opens its own connection, as a fresh client would,
+ * so a dead backend is seen at once instead of through a pooled socket.
+ */
+export function httpsRequest(
+  url: string,
+  tls: TlsMaterial,
+  opts: { method?: string; body?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
+): Promise<HttpsResult> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      url,
+      {
+        method: opts.method ?? 'GET',
+        ca: tls.ca,
+        cert: tls.cert,
+        key: tls.key,
+        agent: false,
+        timeout: opts.timeoutMs ?? 2000,
+        headers: {
+          accept: 'application/json',
+          ...(opts.body ? { 'content-type': 'application/json' } : {}),
+          ...opts.headers,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    const timer = setTimeout(
+      () => req.destroy(new TimeoutError(`timed out after ${opts.timeoutMs ?? 2000} ms`)),
+      opts.timeoutMs ?? 2000,
+    );
+    req.on('close', () => clearTimeout(timer));
+    req.on('timeout', () => req.destroy(new TimeoutError(`timed out after ${opts.timeoutMs ?? 2000} ms`)));
+    req.on('error', reject);
+    if (opts.body) req.write(opts.body);
+    req.end();
+  });
+}
+
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}

@@ -1,0 +1,364 @@
+import { expect } from 'chai';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseDuration, tryParseDuration } from '../../src/scenario/duration.ts';
+import { listScenarios, loadScenario, shippedScenariosDir } from '../../src/scenario/load.ts';
+import { applyOverrides } from '../../src/scenario/overrides.ts';
+import { defineScenario, type Scenario } from '../../src/scenario/types.ts';
+import { checkScenario, validateScenario } from '../../src/scenario/validate.ts';
+import { UsageError } from '../../src/util/errors.ts';
+
+const minimal = {
+  name: 'my-drill',
+  description: 'Kills the etcd leader.',
+  faults: [{ kind: 'etcd-leader-kill' }],
+};
+
+/** The problems of an invalid input, or a failure when it is valid. */
+function problemsOf(input: unknown): string[] {
+  const result = checkScenario(input);
+  if (result.ok) throw new Error('expected the input to be invalid');
+  return result.problems;
+}
+
+function withChanges(changes: Record<string, unknown>): unknown {
+  return { ...minimal, ...changes };
+}
+
+describe('scenario validation', () => {
+  it('fills in every default', () => {
+    expect(validateScenario(minimal)).to.deep.equal({
+      name: 'my-drill',
+      description: 'Kills the etcd leader.',
+      cluster: { controlPlanes: 3, etcdTopology: 'stacked', corednsReplicas: 2 },
+      load: {
+        rate: 20,
+        mix: { get: 50, list: 15, create: 10, update: 10, delete: 5, watch: 10 },
+        probeIntervalMs: 100,
+        probeTimeoutMs: 2000,
+      },
+      phases: { baselineSeconds: 10, holdSeconds: 20, recoverySeconds: 20 },
+      faults: [{ kind: 'etcd-leader-kill' }],
+      slos: { failoverSeconds: 30, apiP99Ms: 500, errorRatePercent: 0.1, lostWrites: 0 },
+    } satisfies Scenario);
+  });
+
+  it('fills in the default target of each fault', () => {
+    const s = validateScenario(
+      withChanges({
+        faults: [{ kind: 'apiserver-kill' }, { kind: 'etcd-partition' }, { kind: 'coredns-kill' }],
+      }),
+    );
+    expect(s.faults).to.deep.equal([
+      { kind: 'apiserver-kill', target: 'node-1' },
+      { kind: 'etcd-partition', target: 'leader' },
+      { kind: 'coredns-kill', replica: 0 },
+    ]);
+  });
+
+  it('reads durations as numbers in the field unit or as duration strings', () => {
+    const s = validateScenario(
+      withChanges({
+        load: { probeIntervalMs: '0.25s', probeTimeoutMs: 1500 },
+        phases: { baselineSeconds: '500ms', holdSeconds: '1m30s', recoverySeconds: 45 },
+        slos: { failoverSeconds: '1m', apiP99Ms: '0.3s' },
+      }),
+    );
+    expect(s.load.probeIntervalMs).to.equal(250);
+    expect(s.load.probeTimeoutMs).to.equal(1500);
+    expect(s.phases).to.deep.equal({ baselineSeconds: 0.5, holdSeconds: 90, recoverySeconds: 45 });
+    expect(s.slos.failoverSeconds).to.equal(60);
+    expect(s.slos.apiP99Ms).to.equal(300);
+  });
+
+  it('takes a given mix as written, leaving out operations at weight 0', () => {
+    const s = validateScenario(withChanges({ load: { mix: { get: 3, create: 1 } } }));
+    expect(s.load.mix).to.deep.equal({ get: 3, list: 0, create: 1, update: 0, delete: 0, watch: 0 });
+  });
+
+  it('accepts what defineScenario types and returns it unchanged', () => {
+    const input = defineScenario({
+      name: 'typed',
+      description: 'Partitions node-2.',
+      cluster: { etcdTopology: 'external-all' },
+      faults: [{ kind: 'etcd-partition', target: 'node-2' }],
+    });
+    expect(validateScenario(input).cluster.etcdTopology).to.equal('external-all');
+  });
+
+  it('names a typo in a fault kind and lists the known kinds', () => {
+    expect(problemsOf(withChanges({ faults: [{ kind: 'etcd-partiton' }] }))).to.deep.equal([
+      'faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+    ]);
+  });
+
+  it('rejects a negative hold', () => {
+    expect(problemsOf(withChanges({ phases: { holdSeconds: -5 } }))).to.deep.equal([
+      'phases.holdSeconds: -5 must be a number > 0',
+    ]);
+  });
+
+  it('rejects unknown keys at every level with the known ones', () => {
+    expect(
+      problemsOf(
+        withChanges({
+          slo: {},
+          phases: { hold: 20 },
+          faults: [{ kind: 'etcd-leader-kill', target: 'leader' }],
+        }),
+      ),
+    ).to.deep.equal([
+      'slo: unknown key; known: name, description, cluster, load, phases, faults, slos',
+      'phases.hold: unknown key; known: baselineSeconds, holdSeconds, recoverySeconds',
+      'faults[0].target: unknown key; known: kind',
+    ]);
+  });
+
+  it('explains a bad duration string', () => {
+    expect(
+      problemsOf(
+        withChanges({ phases: { baselineSeconds: '20', holdSeconds: '20 sec', recoverySeconds: '20secs' } }),
+      ),
+    ).to.deep.equal([
+      'phases.baselineSeconds: "20" has no unit; write "20s", "20ms" or "20m"',
+      'phases.holdSeconds: "20 sec" is not a duration; write e.g. "20s", "1m30s" or "500ms" (units: h, m, s, ms)',
+      'phases.recoverySeconds: "20secs" has an unknown unit "secs"; units: h, m, s, ms',
+    ]);
+    expect(problemsOf(withChanges({ phases: { holdSeconds: '0s', recoverySeconds: true } }))).to.deep.equal([
+      'phases.holdSeconds: "0s" must be a duration > 0',
+      'phases.recoverySeconds: true must be a number > 0 (seconds) or a duration such as "20s"',
+    ]);
+  });
+
+  it('names missing required fields and what they must be', () => {
+    expect(problemsOf({})).to.deep.equal([
+      'name: missing; must be lower-case letters, digits and dashes, e.g. "etcd-partition"',
+      'description: missing; must be one line saying what the drill does and what a pass proves',
+      'faults: missing; must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+    ]);
+    expect(problemsOf(42)).to.deep.equal([
+      'scenario: 42 must be an object with keys name, description, cluster, load, phases, faults, slos',
+    ]);
+  });
+
+  it('checks every field against what it allows', () => {
+    expect(
+      problemsOf({
+        name: 'Etcd Partition',
+        description: 'two\nlines',
+        cluster: { controlPlanes: 5, etcdTopology: 'external', corednsReplicas: 3 },
+        load: { rate: 2.5, mix: { get: -1, put: 1 }, probeTimeoutMs: 0 },
+        faults: [
+          'apiserver-kill',
+          { target: 'node-1' },
+          { kind: 'apiserver-kill', target: 'node-4' },
+          { kind: 'etcd-partition', target: 'follower' },
+          { kind: 'coredns-kill', replica: 2 },
+        ],
+        slos: { failoverSeconds: -1, apiP99Ms: '1x', errorRatePercent: 120, lostWrites: 0.5 },
+      }),
+    ).to.deep.equal([
+      'name: "Etcd Partition" must be lower-case letters, digits and dashes, e.g. "etcd-partition"',
+      'description: "two\\nlines" must be one line saying what the drill does and what a pass proves',
+      'cluster.controlPlanes: 5 is not supported; the cluster has exactly 3',
+      'cluster.corednsReplicas: 3 is not supported; the cluster has exactly 2',
+      'cluster.etcdTopology: "external" is not a known etcd topology; known: stacked, external-all',
+      'load.rate: 2.5 must be a whole number >= 1 (requests per second)',
+      'load.mix.put: unknown key; known: get, list, create, update, delete, watch',
+      'load.mix.get: -1 must be a number >= 0',
+      'load.probeTimeoutMs: 0 must be a number > 0',
+      'faults[0]: "apiserver-kill" must be an object with a kind; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+      'faults[1].kind: missing; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+      'faults[2].target: "node-4" is not a known apiserver target; known: node-1, node-2, node-3, random',
+      'faults[3].target: "follower" is not a known partition target; known: leader, node-1, node-2, node-3',
+      'faults[4].replica: 2 is not a known CoreDNS replica; known: 0, 1',
+      'slos.failoverSeconds: -1 must be a number >= 0',
+      'slos.apiP99Ms: "1x" has an unknown unit "x"; units: h, m, s, ms',
+      'slos.errorRatePercent: 120 must be a number from 0 to 100',
+      'slos.lostWrites: 0.5 must be a whole number >= 0',
+    ]);
+  });
+
+  it('rejects a mix that weighs nothing and an empty fault list', () => {
+    expect(problemsOf(withChanges({ load: { mix: { get: 0 } }, faults: [] }))).to.deep.equal([
+      'load.mix: {"get":0} gives no operation a weight; give at least one a weight > 0',
+      'faults: [] must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+    ]);
+  });
+
+  it('rejects a probe interval no phase would sample', () => {
+    expect(
+      problemsOf(withChanges({ load: { probeIntervalMs: '5s' }, phases: { baselineSeconds: 3 } })),
+    ).to.deep.equal([
+      'load.probeIntervalMs: 5000 must be shorter than every phase, and phases.baselineSeconds is 3s',
+    ]);
+  });
+
+  it('throws one UsageError listing every problem under the source, with a fix', () => {
+    const bad = withChanges({ phases: { holdSeconds: -5 }, faults: [{ kind: 'etcd-partiton' }] });
+    expect(() => validateScenario(bad, 'my-scenario.ts'))
+      .to.throw(UsageError)
+      .that.satisfies((err: UsageError) => {
+        expect(err.message).to.equal(
+          'my-scenario.ts is not a valid scenario (2 problems):\n' +
+            '  phases.holdSeconds: -5 must be a number > 0\n' +
+            '  faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+        );
+        expect(err.fix).to.include('src/scenario/types.ts');
+        expect(err.exitCode).to.equal(2);
+        return true;
+      });
+  });
+});
+
+describe('parseDuration', () => {
+  const good: [string, number][] = [
+    ['20s', 20_000],
+    ['1m30s', 90_000],
+    ['500ms', 500],
+    ['1.5h', 5_400_000],
+    ['1h2m3s4ms', 3_723_004],
+    [' 2m ', 120_000],
+    ['1.1s', 1100],
+    ['0s', 0],
+  ];
+  for (const [text, ms] of good) {
+    it(`reads ${JSON.stringify(text)} as ${ms} ms`, () => expect(parseDuration(text)).to.equal(ms));
+  }
+
+  const bad: [string, string][] = [
+    ['', '"" is empty; write e.g. "20s", "1m30s" or "500ms" (units: h, m, s, ms)'],
+    ['20', '"20" has no unit; write "20s", "20ms" or "20m"'],
+    ['-5s', '"-5s" is negative; a duration has no sign, e.g. "5s"'],
+    ['5d', '"5d" has an unknown unit "d"; units: h, m, s, ms'],
+    ['30s1m', '"30s1m" repeats or misorders its units; write largest first, each once, e.g. "1m30s"'],
+    ['1m1m', '"1m1m" repeats or misorders its units; write largest first, each once, e.g. "1m30s"'],
+    ['1m30', '"1m30" is not a duration; write e.g. "20s", "1m30s" or "500ms" (units: h, m, s, ms)'],
+    ['soon', '"soon" is not a duration; write e.g. "20s", "1m30s" or "500ms" (units: h, m, s, ms)'],
+  ];
+  for (const [text, problem] of bad) {
+    it(`explains why ${JSON.stringify(text)} is not a duration`, () => {
+      expect(tryParseDuration(text)).to.deep.equal({ problem });
+      expect(() => parseDuration(text)).to.throw(UsageError, problem);
+    });
+  }
+});
+
+describe('shipped scenarios', () => {
+  const names = ['apiserver-kill', 'coredns-kill', 'etcd-leader-kill', 'etcd-partition'];
+
+  it('are listed by name with their descriptions, and all are valid', async () => {
+    const listing = await listScenarios();
+    expect(listing.map((l) => l.name)).to.deep.equal(names);
+    for (const l of listing) {
+      expect(l.problem, l.name).to.equal(undefined);
+      expect(l.description, l.name).to.match(/^[A-Z].{40,}\.$/);
+    }
+  });
+
+  for (const name of names) {
+    it(`${name} loads by name with its file and the sha256 of its bytes`, async () => {
+      const loaded = await loadScenario(name);
+      const file = path.join(shippedScenariosDir, `${name}.ts`);
+      expect(loaded.file).to.equal(file);
+      expect(loaded.sha256).to.equal(createHash('sha256').update(readFileSync(file)).digest('hex'));
+      expect(loaded.scenario.name).to.equal(name);
+      expect(loaded.scenario.faults).to.have.length.greaterThan(0);
+      expect(loaded.scenario.faults[0]!.kind).to.equal(name);
+    });
+  }
+});
+
+describe('loadScenario', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'khd-scenario-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, text: string): string => {
+    writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+
+  it('names an unknown scenario and lists the known ones', async () => {
+    const err = await loadScenario('etcd-partiton').catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(UsageError);
+    expect((err as UsageError).message).to.equal(
+      'unknown scenario "etcd-partiton"; known: apiserver-kill, coredns-kill, etcd-leader-kill, etcd-partition',
+    );
+    expect((err as UsageError).fix).to.include('npm run drill -- --list');
+  });
+
+  it('loads a JSON file, resolving a relative path against cwd', async () => {
+    const text = JSON.stringify({ ...minimal, phases: { holdSeconds: '30s' } });
+    write('drill.json', text);
+    const loaded = await loadScenario('./drill.json', { cwd: dir });
+    expect(loaded.file).to.equal(path.join(dir, 'drill.json'));
+    expect(loaded.scenario.phases.holdSeconds).to.equal(30);
+    expect(loaded.sha256).to.equal(createHash('sha256').update(text).digest('hex'));
+  });
+
+  it('loads the default export of a module', async () => {
+    const file = write('drill.ts', `export default ${JSON.stringify(minimal)};\n`);
+    expect((await loadScenario(file)).scenario.name).to.equal('my-drill');
+  });
+
+  it('names the file when its scenario is invalid', async () => {
+    const file = write('typo.json', JSON.stringify(withChanges({ faults: [{ kind: 'etcd-partiton' }] })));
+    const err = await loadScenario(file).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(UsageError);
+    expect((err as Error).message).to.match(
+      /typo\.json is not a valid scenario \(1 problem\):\n {2}faults\[0\]\.kind: /,
+    );
+  });
+
+  it('explains a missing file, bad JSON, a missing default export and an unsupported extension', async () => {
+    const failure = (nameOrPath: string) =>
+      loadScenario(nameOrPath, { cwd: dir }).then(
+        () => expect.fail(`${nameOrPath} loaded`),
+        (err: unknown) => {
+          expect(err).to.be.instanceOf(UsageError);
+          return (err as Error).message;
+        },
+      );
+    expect(await failure('./absent.ts')).to.match(/^cannot read scenario file .*absent\.ts: ENOENT/);
+    write('broken.json', '{ "name": ');
+    expect(await failure('./broken.json')).to.match(/broken\.json is not valid JSON: /);
+    write('named.ts', `export const scenario = ${JSON.stringify(minimal)};\n`);
+    expect(await failure('./named.ts')).to.match(/named\.ts has no default export$/);
+    expect(await failure('./drill.yaml')).to.match(
+      /drill\.yaml: unsupported extension "\.yaml"; use \.ts, \.js or \.json$/,
+    );
+  });
+
+  it('requires a scenario run by name to be named after its file', async () => {
+    write('renamed.ts', `export default ${JSON.stringify(minimal)};\n`);
+    const err = await loadScenario('renamed', { scenariosDir: dir }).catch((e: unknown) => e);
+    expect((err as Error).message).to.match(
+      /renamed\.ts: name: "my-drill" differs from the file name; name it "renamed"$/,
+    );
+  });
+});
+
+describe('applyOverrides', () => {
+  const base = validateScenario(minimal);
+
+  it('replaces the rate and phase lengths and keeps the rest', () => {
+    const s = applyOverrides(base, { rate: 50, holdSeconds: 45 });
+    expect(s.load.rate).to.equal(50);
+    expect(s.phases).to.deep.equal({ baselineSeconds: 10, holdSeconds: 45, recoverySeconds: 20 });
+    expect(s.faults).to.deep.equal(base.faults);
+    expect(applyOverrides(base, {})).to.equal(base);
+  });
+
+  it('validates the result again, naming the overrides', () => {
+    expect(() => applyOverrides(base, { holdSeconds: 0.05 })).to.throw(
+      UsageError,
+      'scenario my-drill with phases.holdSeconds=0.05 is not a valid scenario (1 problem):\n' +
+        '  load.probeIntervalMs: 100 must be shorter than every phase, and phases.holdSeconds is 0.05s',
+    );
+  });
+});
