@@ -1,4 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { binDir, buildDir, cacheRoot, provenancePath } from './cache.ts';
 import { installedVersion, installMissing } from './debian.ts';
@@ -157,7 +159,15 @@ export function provisionedRecords(
       else missing.push(`${bin.name} ${build.version}`);
     }
   }
-  for (const p of manifest.debianPackages)
-    if (!which(p.binary)) missing.push(`${p.binary} (Debian ${p.package})`);
+  for (const p of manifest.debianPackages) {
+    const file = which(p.binary);
+    if (!file) {
+      missing.push(`${p.binary} (Debian ${p.package})`);
+      continue;
+    }
+    const version = spawnSync('dpkg-query', ['-W', '-f=${Version}', p.package], { encoding: 'utf8' }).stdout?.trim() ?? '';
+    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    records.push({ name: p.binary, source: 'debian', version, path: file, sha256, reportedVersion: '' });
+  }
   return { records, missing };
 }

@@ -193,3 +193,5 @@ event({
 });
 loadPlan();
 publish();
+// Nothing else may hold the event loop before the first plan arrives: the daemon must stay.
+setInterval(() => undefined, 60_000);

@@ -27,8 +27,8 @@ async function leftoverResources(name: string): Promise<Resource[]> {
   const links = await run('ip', ['-o', 'link', 'show'], { allowFailure: true });
   for (const m of links.stdout.matchAll(/^\d+: ([^:@]+)[:@]/gm)) {
     const link = m[1]!;
-    if (link === `${name}-br0` || (/^[a-z0-9]+-n\d+$/.test(link) && link.startsWith(`${name}-n`)))
-      found.push({ kind: 'veth', name: link });
+    if (link === `${name}-br0`) found.push({ kind: 'bridge', name: link });
+    else if (link.startsWith(`${name}-n`) && /-n\d+$/.test(link)) found.push({ kind: 'veth', name: link });
   }
   for (const table of ['filter', 'nat']) {
     const rules = await run('iptables', ['-w', '-t', table, '-S'], { allowFailure: true });
@@ -77,10 +77,14 @@ export async function teardown(dir: string, name: string): Promise<string[]> {
   }
   // 3. Rules, namespaces, links: recorded ones in reverse, then any left by name.
   const recorded = [...(state?.resources ?? [])].reverse();
-  for (const r of [...recorded, ...(await leftoverResources(name))]) {
+  for (const r of recorded) {
     if (r.kind === 'supervisor' || r.kind === 'dir') continue;
     await removeResource(r);
     removed.push(describeResource(r));
+  }
+  for (const r of await leftoverResources(name)) {
+    await removeResource(r);
+    removed.push(`${describeResource(r)} (not in the state file)`);
   }
   // 4. Files last: the state file was our map.
   rmSync(dir, { recursive: true, force: true });
