@@ -68,7 +68,7 @@ export function expectedBounds(b: FailoverBounds): ExpectedBound[] {
       ms: inter * fall,
       formula: `inter ${inter} ms x fall ${fall} = ${inter * fall} ms`,
       basis:
-        'HAProxy takes a backend out after `fall` consecutive failed checks, one every `inter`: ' +
+        'HAProxy takes a backend out after fall consecutive failed checks, one every inter: ' +
         `between ${(fall - 1) * inter} and ${inter * fall} ms after it dies; until then some new connections fail.`,
       boundsServiceFailover: true,
     });
@@ -79,7 +79,7 @@ export function expectedBounds(b: FailoverBounds): ExpectedBound[] {
       label: 'HAProxy puts a recovered backend back',
       ms: inter * rise,
       formula: `inter ${inter} ms x rise ${rise} = ${inter * rise} ms`,
-      basis: 'HAProxy returns a backend after `rise` consecutive good checks, one every `inter`.',
+      basis: 'HAProxy returns a backend after rise consecutive good checks, one every inter.',
       boundsServiceFailover: false,
     });
   }

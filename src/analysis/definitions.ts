@@ -18,8 +18,10 @@ export const FIGURE_DEFINITIONS: readonly Definition[] = [
     term: 'outage window',
     definition:
       'of a probe: from the start of the first failed request to the end of the first successful request ' +
-      'after it. Requests are taken in order of their start. A window with no later success is open: ' +
-      'its length is counted up to the end of the run and is a lower bound.',
+      'after it. Requests are taken in order of their start ("after" means started later). A failure that ' +
+      'started before the success closing the previous window came back continues that window, so windows ' +
+      'never overlap. A window with no later success is open: its length is counted up to the end of the ' +
+      'run and is a lower bound.',
   },
   {
     term: 'failover time',
@@ -71,7 +73,8 @@ export const FIGURE_DEFINITIONS: readonly Definition[] = [
       'end minus start of every request, failed ones included (a timeout costs its client the whole wait). ' +
       'Percentiles are nearest-rank values from an HDR histogram of microseconds with 3 significant ' +
       'digits: each is the top of its bucket, at most 0.1 % above the exact value, and never above the ' +
-      'exact maximum, which is reported as measured.',
+      'exact maximum, which is reported as measured. A request that ended before it started (the wall clock ' +
+      'stepped back) counts as 0 ms, and how many did is stored with the figures.',
   },
   {
     term: 'error rate',

@@ -1,6 +1,6 @@
 /** Number formatting shared by verdict details and the reports, so both print figures alike. */
 
-/** Milliseconds to "1.234 s"; below a second keeps millisecond precision too. */
+/** Milliseconds to seconds with millisecond precision: "1.234 s". */
 export function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(3)} s`;
 }

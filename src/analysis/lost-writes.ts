@@ -31,6 +31,8 @@ export interface ResourceVersionViolation {
 
 export interface WriteCheck {
   writes: number;
+  /** Keys the read-back looked at; 0 when none was done (a run stopped before it). */
+  readBackKeys: number;
   acked: number;
   failed: number;
   /** Rejected writes whose value is there anyway: not a loss, but worth a look. */
@@ -176,6 +178,7 @@ export function checkWrites(writes: readonly WriteRecord[], readBack: readonly R
   const failedWrites = writes.filter((w) => w.outcome === 'failed');
   return {
     writes: writes.length,
+    readBackKeys: reads.size,
     acked: writes.filter((w) => w.outcome === 'acked').length,
     failed: failedWrites.length,
     failedButPresent: failedWrites

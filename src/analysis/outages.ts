@@ -34,7 +34,10 @@ export interface ProbeOutages {
 
 /**
  * Outage windows of one probe. Requests are taken in start order: "after" means started later,
- * so a success that started before a failure never closes that failure's window.
+ * so a success that started before a failure never closes that failure's window. Requests overlap
+ * (a fixed-rate probe does not wait for a slow answer), so a failure may start before the success
+ * that closed the previous window came back: that failure continues the previous window, which
+ * keeps windows disjoint.
  */
 export function outageWindows(samples: readonly Sample[], runEnd: number): OutageWindow[] {
   const ordered = [...samples].sort((a, b) => a.start - b.start || a.end - b.end);
@@ -42,21 +45,27 @@ export function outageWindows(samples: readonly Sample[], runEnd: number): Outag
   let open: OutageWindow | undefined;
   for (const s of ordered) {
     if (isFailure(s)) {
+      const previous = windows.at(-1);
       if (open) open.failedRequests++;
-      else {
+      else if (previous?.end != null && s.start <= previous.end) {
+        open = windows.pop();
+        if (open) open.failedRequests++;
+      } else {
         const firstFailure: OutageWindow['firstFailure'] = { outcome: s.outcome };
         if (s.target !== undefined) firstFailure.target = s.target;
         if (s.detail !== undefined) firstFailure.detail = s.detail;
         open = { start: s.start, end: null, durationMs: 0, failedRequests: 1, firstFailure };
       }
     } else if (open) {
-      open.end = s.end;
-      open.durationMs = s.end - open.start;
+      // A success that came back before the window's current end cannot end it earlier.
+      open.end = Math.max(s.end, open.end ?? -Infinity);
+      open.durationMs = open.end - open.start;
       windows.push(open);
       open = undefined;
     }
   }
   if (open) {
+    open.end = null;
     open.durationMs = Math.max(0, runEnd - open.start);
     windows.push(open);
   }

@@ -16,6 +16,8 @@ export interface LatencyStats {
   p99Ms: number;
   /** Exact, not bucketed. */
   maxMs: number;
+  /** Requests that ended before they started (the wall clock stepped back), counted as 0 ms. */
+  negativeCountedAsZero?: number;
 }
 
 export interface RequestStats {
@@ -48,14 +50,30 @@ export const API_AGGREGATE_LABEL = 'API probes';
 export function latencyStats(durationsMs: readonly number[]): LatencyStats | null {
   if (durationsMs.length === 0) return null;
   const histogram = build({ useWebAssembly: false, numberOfSignificantValueDigits: SIGNIFICANT_DIGITS });
-  let maxMs = -Infinity;
+  let maxMs = 0;
+  let negative = 0;
   for (const ms of durationsMs) {
+    // The histogram takes anything and answers nonsense for it: refuse what no clock can measure.
+    if (!Number.isFinite(ms) || ms * MICROS_PER_MS > Number.MAX_SAFE_INTEGER) {
+      histogram.destroy();
+      throw new RangeError(
+        `a request lasted ${ms} ms: the timeline holds a time that is not a real clock reading`,
+      );
+    }
+    if (ms < 0) negative++;
     histogram.recordValue(Math.max(0, Math.round(ms * MICROS_PER_MS)));
     if (ms > maxMs) maxMs = ms;
   }
   const at = (percentile: number) =>
-    Math.min(histogram.getValueAtPercentile(percentile) / MICROS_PER_MS, Math.max(maxMs, 0));
-  const stats = { count: durationsMs.length, p50Ms: at(50), p95Ms: at(95), p99Ms: at(99), maxMs };
+    Math.min(histogram.getValueAtPercentile(percentile) / MICROS_PER_MS, maxMs);
+  const stats: LatencyStats = {
+    count: durationsMs.length,
+    p50Ms: at(50),
+    p95Ms: at(95),
+    p99Ms: at(99),
+    maxMs,
+  };
+  if (negative > 0) stats.negativeCountedAsZero = negative;
   histogram.destroy();
   return stats;
 }

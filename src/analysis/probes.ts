@@ -6,11 +6,13 @@ export function isApiProbe(probe: string): boolean {
 }
 
 /**
- * Per-member etcd probes ("etcd:node-1") watch one member, not the service: an isolated member
- * fails for the whole fault by design, so they are reported but do not count towards failover.
+ * Per-member probes watch one member, not the service: each etcd member ("etcd:node-1"), each
+ * apiserver bypassing the load balancer ("member:api-write@node-2"), each CoreDNS replica
+ * ("member:dns@replica-0"). A killed or isolated member fails for the whole fault by design, so
+ * they are reported but do not count towards failover, API latency or error rate.
  */
 export function isMemberProbe(probe: string): boolean {
-  return probe.startsWith('etcd:');
+  return probe.startsWith('etcd:') || probe.startsWith('member:');
 }
 
 export function isServiceProbe(probe: string): boolean {

@@ -28,7 +28,12 @@ export function slosWithDefaults(slos: Partial<Slos> = {}): Slos {
 }
 
 export type SloId =
-  'failover' | 'api-p99-latency' | 'api-error-rate' | 'lost-writes' | 'resource-version-order';
+  | 'failover'
+  | 'api-p99-latency'
+  | 'api-error-rate'
+  | 'lost-writes'
+  | 'resource-version-order'
+  | 'cluster-healthy-after';
 
 export interface Verdict {
   slo: SloId;
@@ -191,6 +196,14 @@ export function lostWritesVerdict(inputs: VerdictInputs, threshold: number): Ver
     ` Indeterminate (never lost): ${w.indeterminate.count}, ${w.indeterminate.present} present, ` +
     `${w.indeterminate.absent} absent, ${w.indeterminate.notReadBack} not read back.`;
   const checked = `${w.acked} acknowledged, ${w.ackedVerified} keys confirmed on read-back.`;
+  if (w.readBackKeys === 0) {
+    return {
+      ...base,
+      measured: null,
+      pass: false,
+      detail: `No read-back was recorded, so none of the ${w.acked} acknowledged writes could be checked.${indeterminate}`,
+    };
+  }
   if (w.unverified.length > 0) {
     return {
       ...base,

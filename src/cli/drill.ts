@@ -40,7 +40,7 @@ main(async (argv) => {
     reuseCluster: options.reuseCluster,
     reportDir,
   });
-  const { exitCode, summary } = writeDrillReports(run);
+  const { exitCode, summary } = await writeDrillReports(run);
   console.log(summary);
   return exitCode;
 });

@@ -165,7 +165,8 @@ export function provisionedRecords(
       missing.push(`${p.binary} (Debian ${p.package})`);
       continue;
     }
-    const version = spawnSync('dpkg-query', ['-W', '-f=${Version}', p.package], { encoding: 'utf8' }).stdout?.trim() ?? '';
+    const version =
+      spawnSync('dpkg-query', ['-W', '-f=${Version}', p.package], { encoding: 'utf8' }).stdout?.trim() ?? '';
     const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
     records.push({ name: p.binary, source: 'debian', version, path: file, sha256, reportedVersion: '' });
   }

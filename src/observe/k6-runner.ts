@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../util/errors.ts';
@@ -89,6 +89,8 @@ export class K6Load {
       // no output: reported below
     }
     const samples = k6Samples(text);
+    // Every request is now in the timeline (report.json); the raw points are several MB.
+    rmSync(this.out, { force: true });
     if (samples.length === 0 && !stopNow) {
       throw new EnvironmentError(
         `k6 made no requests (exit code ${code}); see ${path.join(this.o.workDir, 'k6.log')}`,

@@ -57,6 +57,8 @@ export interface EtcdStatusSample {
 
 /** One write by the write probe, as the API answered it. */
 export interface WriteRecord {
+  /** The probe that wrote it (absent in timelines recorded before the field existed). */
+  probe?: string;
   /** namespace/name of the object written. */
   key: string;
   /** The value written (a data field of a ConfigMap). */

@@ -23,7 +23,8 @@ function overallResult(report: Report): string {
   const failed = report.verdicts.filter((v) => !v.pass).length;
   if (report.status === 'aborted') return `**Result: ABORTED** (exit code ${report.exitCode})`;
   if (report.analysis === null) return `**Result: NOT ANALYSED** (exit code ${report.exitCode})`;
-  if (failed === 0) return `**Result: PASS**: all ${report.verdicts.length} checks passed (exit code ${report.exitCode})`;
+  if (failed === 0)
+    return `**Result: PASS**: all ${report.verdicts.length} checks passed (exit code ${report.exitCode})`;
   return `**Result: FAIL**: ${failed} of ${report.verdicts.length} checks failed (exit code ${report.exitCode})`;
 }
 
@@ -45,8 +46,11 @@ function stopNotice(report: Report, a: AnalysisFigures | null): string | undefin
       lines.push(
         '>',
         `> It stopped ${run.openPhase ? `during the ${run.openPhase} phase` : 'after its last recorded phase'}, ` +
-          `at ${offset(run.end, run.origin)}. Everything below covers only what was measured until then ` +
-          `(${seconds(run.durationMs)}): ${plural(a.outages.reduce((n, p) => n + p.requests, 0), 'request')} ` +
+          `at ${offset(run.end, run.origin)}. Everything below covers only what was measured until then: ` +
+          `${plural(
+            a.outages.reduce((n, p) => n + p.requests, 0),
+            'request',
+          )} ` +
           `of ${plural(a.outages.length, 'probe')}, ${plural(a.writes.writes, 'write')}, ` +
           `${plural(a.leader.rounds, 'etcd status round')}.`,
         `> Phases reached: ${run.phases.map((p) => p.name).join(', ') || 'none'}. ` +
@@ -100,11 +104,17 @@ function topologyValue(value: unknown): string {
 function cluster(report: Report): string {
   const c = report.cluster;
   const b = c.bounds;
-  const rows = [['Provider', md(c.provider)], ...Object.entries(c.topology).map(([k, v]) => [md(k), topologyValue(v)])];
+  const rows = [
+    ['Provider', md(c.provider)],
+    ...Object.entries(c.topology).map(([k, v]) => [md(k), topologyValue(v)]),
+  ];
   const timings = [
     ['etcd election timeout', `${b.etcdElectionTimeoutMs} ms`],
     ['etcd heartbeat', `${b.etcdHeartbeatMs} ms`],
-    ['HAProxy check interval (inter)', b.haproxyInterMs === undefined ? 'no HAProxy' : `${b.haproxyInterMs} ms`],
+    [
+      'HAProxy check interval (inter)',
+      b.haproxyInterMs === undefined ? 'no HAProxy' : `${b.haproxyInterMs} ms`,
+    ],
     ['HAProxy fall', b.haproxyFall === undefined ? 'no HAProxy' : String(b.haproxyFall)],
     ['HAProxy rise', b.haproxyRise === undefined ? 'no HAProxy' : String(b.haproxyRise)],
   ];
@@ -131,7 +141,8 @@ function verdictSection(report: Report): string {
 function runSection(a: AnalysisFigures): string {
   const run = a.run;
   const rows = run.phases.map((p) => [
-    p.name + (run.openPhase === p.name && p === run.phases.at(-1) ? ' (still open when the run stopped)' : ''),
+    p.name +
+      (run.openPhase === p.name && p === run.phases.at(-1) ? ' (still open when the run stopped)' : ''),
     offset(p.start, run.origin),
     offset(p.end, run.origin),
     seconds(p.end - p.start),
@@ -141,7 +152,9 @@ function runSection(a: AnalysisFigures): string {
     run.faultInjectedAt === undefined
       ? '- Fault injected: never.'
       : `- Fault injected: ${offset(run.faultInjectedAt, run.origin)}.`,
-    run.faultHealedAt === undefined ? '- Fault healed: not recorded.' : `- Fault healed: ${offset(run.faultHealedAt, run.origin)}.`,
+    run.faultHealedAt === undefined
+      ? '- Fault healed: not recorded.'
+      : `- Fault healed: ${offset(run.faultHealedAt, run.origin)}.`,
   ];
   if (run.faultInjectedAt !== undefined && run.faultHealedAt !== undefined) {
     facts.push(`- Fault window: ${seconds(run.faultHealedAt - run.faultInjectedAt)}.`);
@@ -152,10 +165,15 @@ function runSection(a: AnalysisFigures): string {
       r.recoveryMs === null
         ? `- Recovery: not reached; ${md(r.lastProbe ?? 'a probe')} was still failing when the run ended.`
         : `- Recovery: ${seconds(r.recoveryMs)} after the heal` +
-            (r.lastProbe ? ` (${md(r.lastProbe)} was the last probe to recover).` : ' (no probe was failing).'),
+            (r.lastProbe
+              ? ` (${md(r.lastProbe)} was the last probe to recover).`
+              : ' (no probe was failing).'),
     );
   }
-  const phases = rows.length === 0 ? 'No phases were recorded.' : table(['Phase', 'From', 'To', 'Length'], rows, ['l', 'r', 'r', 'r']);
+  const phases =
+    rows.length === 0
+      ? 'No phases were recorded.'
+      : table(['Phase', 'From', 'To', 'Length'], rows, ['l', 'r', 'r', 'r']);
   return ['## Run and phases', facts.join('\n'), phases].join('\n\n');
 }
 
@@ -190,7 +208,10 @@ function requestsSection(a: AnalysisFigures): string {
       p.phase === 'outside-phases'
         ? 'Outside every phase'
         : `${p.phase}${span ? ` (${offset(span.start, a.run.origin)} to ${offset(span.end, a.run.origin)})` : ''}`;
-    const rows = [...(p.api.requests > 0 ? [statsRow(p.api, true)] : []), ...p.probes.map((s) => statsRow(s, false))];
+    const rows = [
+      ...(p.api.requests > 0 ? [statsRow(p.api, true)] : []),
+      ...p.probes.map((s) => statsRow(s, false)),
+    ];
     parts.push(`### ${title}`, rows.length === 0 ? 'No requests.' : table(header, rows, align));
   }
   const outside = a.requests.apiOutsideFault;
@@ -220,7 +241,15 @@ function failoverSection(a: AnalysisFigures): string {
   const parts = [
     '## Outages and failover per probe',
     table(
-      ['Probe', 'Counts toward failover', 'Outage windows', 'Failover time', 'Injection to recovery', 'Bound', 'Within bound'],
+      [
+        'Probe',
+        'Counts toward failover',
+        'Outage windows',
+        'Failover time',
+        'Injection to recovery',
+        'Bound',
+        'Within bound',
+      ],
       rows,
       ['l', 'l', 'r', 'r', 'r', 'r', 'l'],
     ),
@@ -262,7 +291,9 @@ function leaderSection(a: AnalysisFigures): string {
   };
   const facts = [
     `- Status rounds: ${l.rounds}` +
-      (l.roundToleranceMs === null ? '' : ` (samples up to ${millis(l.roundToleranceMs)} apart form one round)`) +
+      (l.roundToleranceMs === null
+        ? ''
+        : ` (samples up to ${millis(l.roundToleranceMs)} apart form one round)`) +
       `, ${l.roundsWithoutLeader} without a majority leader.`,
     `- Leader at the start: ${name(l.initialLeader)}.`,
   ];
@@ -349,14 +380,23 @@ function writesSection(a: AnalysisFigures): string {
   parts.push(
     `resourceVersion order: ${plural(rv.checked, 'acknowledged write')} checked, ` +
       `${plural(rv.violations.length, 'violation')}` +
-      (rv.unusable.length > 0 ? `; without a numeric resourceVersion: ${rv.unusable.map(code).join(', ')}` : '') +
+      (rv.unusable.length > 0
+        ? `; without a numeric resourceVersion: ${rv.unusable.map(code).join(', ')}`
+        : '') +
       '.',
   );
   if (rv.violations.length > 0) {
     const { shown, note } = cut(rv.violations);
     parts.push(
       table(
-        ['Key', 'resourceVersion', 'Acknowledged at', 'Earlier write', 'Its resourceVersion', 'Acknowledged at'],
+        [
+          'Key',
+          'resourceVersion',
+          'Acknowledged at',
+          'Earlier write',
+          'Its resourceVersion',
+          'Acknowledged at',
+        ],
         shown.map((v) => [
           code(v.key),
           v.resourceVersion,
@@ -387,17 +427,22 @@ function definitionsSection(): string {
   ].join('\n\n');
 }
 
-/** Time zero when there is no analysis: the first recorded phase, else the first event. */
+/** Time zero when there is no analysis: the first recorded phase, else the earliest recorded time. */
 function fallbackOrigin(report: Report): number {
   const t = report.timeline;
-  const first = t.phases[0]?.start ?? Math.min(...t.events.map((e) => e.at), 0);
-  return t.base + first;
+  return t.base + (t.phases[0]?.start ?? 0);
 }
 
 /** report.md: the run for people, auditors first; everything in it comes from report.json. */
 export function renderMarkdown(report: Report): string {
   const a = report.analysis;
-  const sections = [header(report), stopNotice(report, a), audit(report), cluster(report), verdictSection(report)];
+  const sections = [
+    header(report),
+    stopNotice(report, a),
+    audit(report),
+    cluster(report),
+    verdictSection(report),
+  ];
   if (a) {
     sections.push(runSection(a), requestsSection(a), failoverSection(a), leaderSection(a), writesSection(a));
   }

@@ -66,6 +66,13 @@ const OUTCOME_CODES: Record<Outcome, string> = { ok: 'o', error: 'e', timeout: '
 const OUTCOMES_BY_CODE: Record<string, Outcome> = { o: 'ok', e: 'error', t: 'timeout' };
 const ABSENT = -1;
 
+function outcomeCode(s: Sample): string {
+  const code = OUTCOME_CODES[s.outcome] as string | undefined;
+  if (code === undefined)
+    throw new TypeError(`sample of ${s.probe} has unknown outcome ${JSON.stringify(s.outcome)}`);
+  return code;
+}
+
 function allTimes(t: Timeline): number[] {
   return [
     ...t.phases.flatMap((p) => [p.start, p.end]),
@@ -132,7 +139,7 @@ export function encodeTimeline(timeline: Timeline): EncodedTimeline {
     return {
       start,
       ...(durationsExact ? { duration: durations } : { end: group.map((s) => rel(s.end)) }),
-      outcome: group.map((s) => OUTCOME_CODES[s.outcome]).join(''),
+      outcome: group.map((s) => outcomeCode(s)).join(''),
       target: group.map((s) => table.ref(s.target)),
       detail: group.map((s) => table.ref(s.detail)),
     };

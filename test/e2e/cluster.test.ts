@@ -17,10 +17,12 @@ async function machineTraces(name: string, dir: string): Promise<string[]> {
   for (const l of links.split('\n')) if (l.includes(`${name}-`)) traces.push(`link: ${l}`);
   for (const table of ['filter', 'nat']) {
     const rules = (await execa('iptables', ['-t', table, '-S'])).stdout;
-    for (const l of rules.split('\n')) if (l.includes('kube-ha-drill')) traces.push(`iptables ${table}: ${l}`);
+    for (const l of rules.split('\n'))
+      if (l.includes('kube-ha-drill')) traces.push(`iptables ${table}: ${l}`);
   }
   const procs = await execa('pgrep', ['-af', dir], { reject: false });
-  for (const l of procs.stdout.split('\n').filter(Boolean)) if (!l.includes('pgrep')) traces.push(`process: ${l}`);
+  for (const l of procs.stdout.split('\n').filter(Boolean))
+    if (!l.includes('pgrep')) traces.push(`process: ${l}`);
   if (existsSync(dir)) traces.push(`directory ${dir}`);
   return traces;
 }
@@ -62,7 +64,9 @@ describe('local provider: a real 3-master HA control plane', function () {
       'json',
     ]);
     // member ids exceed 2^53: compare them as text
-    const statuses = JSON.parse(out.stdout.replace(/("(?:member_id|leader|cluster_id)":)(\d+)/g, '$1"$2"')) as {
+    const statuses = JSON.parse(
+      out.stdout.replace(/("(?:member_id|leader|cluster_id)":)(\d+)/g, '$1"$2"'),
+    ) as {
       Status: { header: { member_id: string }; leader: string };
     }[];
     expect(statuses).to.have.length(3);
@@ -92,7 +96,13 @@ describe('local provider: a real 3-master HA control plane', function () {
   it('answers kubernetes.default.svc.cluster.local from each CoreDNS replica and the DNS address (dig)', async () => {
     for (const server of [...info.endpoints.dnsReplicas, info.endpoints.dns]) {
       const host = server.replace(/:53$/, '');
-      const r = await execa('dig', ['+short', '+time=2', '+tries=1', `@${host}`, 'kubernetes.default.svc.cluster.local']);
+      const r = await execa('dig', [
+        '+short',
+        '+time=2',
+        '+tries=1',
+        `@${host}`,
+        'kubernetes.default.svc.cluster.local',
+      ]);
       expect(r.stdout.trim(), server).to.equal('10.96.0.1');
     }
   });
@@ -112,7 +122,15 @@ describe('local provider: a real 3-master HA control plane', function () {
 
   it('has controller-manager and scheduler each holding their lease, from one of the nodes', async () => {
     for (const lease of ['kube-controller-manager', 'kube-scheduler']) {
-      const holder = await kubectl('get', 'lease', '-n', 'kube-system', lease, '-o', 'jsonpath={.spec.holderIdentity}');
+      const holder = await kubectl(
+        'get',
+        'lease',
+        '-n',
+        'kube-system',
+        lease,
+        '-o',
+        'jsonpath={.spec.holderIdentity}',
+      );
       expect(holder, lease).to.match(/^node-[123]_/);
     }
   });
@@ -132,7 +150,10 @@ describe('local provider: a real 3-master HA control plane', function () {
   });
 
   it('cleans up after the tool and its supervisor are SIGKILLed mid-way, then comes up again', async () => {
-    const child = execa(process.execPath, ['--import', 'tsx', 'src/cli/cluster.ts', 'up'], { reject: false, cwd: process.cwd() });
+    const child = execa(process.execPath, ['--import', 'tsx', 'src/cli/cluster.ts', 'up'], {
+      reject: false,
+      cwd: process.cwd(),
+    });
     // Wait until control-plane processes run, then kill -9 the tool and the supervisor.
     const deadline = Date.now() + 60_000;
     let supervisor: number | undefined;

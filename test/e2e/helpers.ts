@@ -7,12 +7,16 @@ export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** Runs one of the tool's commands the way a user does (tsx entry point), without throwing on failure. */
 export async function cli(command: 'cluster' | 'drill' | 'setup', args: string[], timeoutMs = 300_000) {
-  const r = await execa(process.execPath, ['--import', 'tsx', path.join(repo, 'src', 'cli', `${command}.ts`), ...args], {
-    cwd: repo,
-    reject: false,
-    timeout: timeoutMs,
-    env: { KHD_NO_LAZY_SETUP: '1' },
-  });
+  const r = await execa(
+    process.execPath,
+    ['--import', 'tsx', path.join(repo, 'src', 'cli', `${command}.ts`), ...args],
+    {
+      cwd: repo,
+      reject: false,
+      timeout: timeoutMs,
+      env: { KHD_NO_LAZY_SETUP: '1' },
+    },
+  );
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -59,6 +59,7 @@ export function apiWriteProbe(
           const rv = (JSON.parse(r.body) as { metadata?: { resourceVersion?: string } }).metadata
             ?.resourceVersion;
           recorder.timeline.writes.push({
+            probe: name,
             key,
             value,
             outcome: 'acked',
@@ -69,11 +70,11 @@ export function apiWriteProbe(
           return { outcome: 'ok' };
         }
         const outcome = r.status >= 500 ? 'indeterminate' : 'failed';
-        recorder.timeline.writes.push({ key, value, outcome, start, end });
+        recorder.timeline.writes.push({ probe: name, key, value, outcome, start, end });
         return { outcome: 'error', detail: `HTTP ${r.status} ${statusMessage(r.body)}` };
       } catch (err) {
         const outcome = neverSent(err) ? 'failed' : 'indeterminate';
-        recorder.timeline.writes.push({ key, value, outcome, start, end: Date.now() });
+        recorder.timeline.writes.push({ probe: name, key, value, outcome, start, end: Date.now() });
         return { outcome: isTimeout(err) ? 'timeout' : 'error', detail: shortError(err) };
       }
     },

@@ -27,6 +27,8 @@ export class WatchProbe {
     private readonly runId: string,
     private readonly timeoutMs: number,
     private readonly intervalMs: number,
+    /** The write probe whose objects this watch selects (by the run label). */
+    private readonly writeProbe = 'api-write',
   ) {}
 
   start(): void {
@@ -47,7 +49,7 @@ export class WatchProbe {
   private judge(final: boolean): void {
     const now = Date.now();
     for (const w of this.recorder.timeline.writes) {
-      if (w.outcome !== 'acked' || this.judged.has(w.key)) continue;
+      if (w.probe !== this.writeProbe || w.outcome !== 'acked' || this.judged.has(w.key)) continue;
       const seenAt = this.seen.get(w.key);
       if (seenAt !== undefined && seenAt - w.start <= this.timeoutMs) {
         this.record(w.start, seenAt, 'ok');

@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Verdict } from '../analysis/verdict.ts';
+import { repoRoot } from '../components/manifest.ts';
+import { buildReport, exitCodeFor, type Report } from '../report/report-model.ts';
+import { writeReports } from '../report/write-reports.ts';
+import type { DrillRun } from './run-drill.ts';
+
+function toolVersion(): string {
+  return (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+/**
+ * The cluster must be whole again after the drill: every component running
+ * and answering its own health check. Not an SLO of the scenario, but a drill
+ * that leaves the cluster broken has not shown that it recovers.
+ */
+export function recoveredHealthVerdict(run: DrillRun): Verdict {
+  const unhealthy = run.finalHealth.filter((h) => !h.healthy);
+  const checked = run.finalHealth.length;
+  return {
+    slo: 'cluster-healthy-after',
+    description: 'Every component healthy again after recovery',
+    measured: checked === 0 ? null : unhealthy.length,
+    threshold: 0,
+    unit: 'unhealthy components',
+    pass: checked > 0 && unhealthy.length === 0,
+    detail:
+      checked === 0
+        ? 'The health of the components was not checked (the drill did not reach its end).'
+        : unhealthy.length === 0
+          ? `All ${checked} components running and healthy at the end: ${run.finalHealth.map((h) => `${h.component} (${h.detail})`).join(', ')}.`
+          : `Unhealthy at the end: ${unhealthy.map((h) => `${h.component} (${h.detail})`).join(', ')}.`,
+  };
+}
+
+export function drillReport(run: DrillRun): Report {
+  const { request: req, cluster } = run;
+  const abortReason =
+    run.status === 'aborted'
+      ? run.abortReason
+      : run.cleanupErrors.length > 0
+        ? `cleanup failed: ${run.cleanupErrors.join('; ')}`
+        : undefined;
+  const report = buildReport({
+    tool: { name: 'kube-ha-drill', version: toolVersion() },
+    scenario: {
+      name: req.scenario.name,
+      description: req.scenario.description,
+      file: path.relative(repoRoot, req.scenarioFile) || req.scenarioFile,
+      sha256: req.scenarioSha256,
+    },
+    host: os.hostname(),
+    startedAt: run.startedAt,
+    endedAt: run.endedAt,
+    components: req.components.records.map((r) => ({ name: r.name, version: r.version, sha256: r.sha256 })),
+    cluster: {
+      provider: 'local',
+      topology: cluster
+        ? {
+            name: cluster.name,
+            loadBalancer: cluster.endpoints.apiServer,
+            nodes: cluster.nodes.map((n) => `${n.name} ${n.ip}`),
+            etcdTopology: cluster.etcdTopology,
+            dns: cluster.endpoints.dns,
+            dnsReplicas: cluster.endpoints.dnsReplicas,
+            faults: run.injections,
+            scenario: JSON.parse(JSON.stringify(req.scenario)),
+          }
+        : { scenario: JSON.parse(JSON.stringify(req.scenario)) },
+      bounds: cluster?.bounds ?? { etcdElectionTimeoutMs: 1000, etcdHeartbeatMs: 100 },
+    },
+    slos: req.scenario.slos,
+    timeline: run.recorder.timeline,
+    ...(abortReason !== undefined ? { abortReason } : {}),
+  });
+  report.verdicts.push(recoveredHealthVerdict(run));
+  report.exitCode = exitCodeFor(report.status, report.verdicts, report.analysis !== null);
+  return report;
+}
+
+/** Writes the reports and returns the process exit code and the summary table for the terminal. */
+export async function writeDrillReports(
+  run: DrillRun,
+): Promise<{ exitCode: number; summary: string; report: Report }> {
+  const report = drillReport(run);
+  const { written, failed } = await writeReports(run.request.reportDir, report);
+  const rows = report.verdicts.map((v) => [
+    v.pass ? 'PASS' : 'FAIL',
+    v.slo,
+    v.measured === null ? 'not measured' : `${v.measured} ${v.unit}`,
+    `<= ${v.threshold} ${v.unit}`,
+  ]);
+  const widths = [4, 0, 0, 0].map((w, i) => Math.max(w, ...rows.map((r) => r[i]!.length)));
+  const lines = [
+    '',
+    `drill ${report.scenario.name}: ${report.status}${report.abortReason ? ` (${report.abortReason})` : ''}`,
+    ...(run.injections.length ? run.injections.map((i) => `  fault: ${i}`) : []),
+    '',
+    ...rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ')),
+    '',
+    ...written.map((f) => `  wrote ${f}`),
+    ...failed.map((f) => `  could not write ${f.file}: ${f.error}`),
+    `exit code ${report.exitCode}`,
+  ];
+  return {
+    exitCode: failed.some((f) => f.file === 'report.json') ? 3 : report.exitCode,
+    summary: lines.join('\n'),
+    report,
+  };
+}
