@@ -48,8 +48,9 @@ export interface AnalysisFigures {
   run: RunSpan;
   requests: {
     perPhase: PhaseStats[];
-    /** API probes over the whole run, every outcome included. */
+    /** API probes over the whole run, every outcome included; reported, not judged by an SLO. */
     apiWholeRun: RequestStats & { probes: string[] };
+    /** API requests started in the baseline and recovery phases: the P99 and error-rate SLOs judge these. */
     apiOutsideFault: ErrorRateOutsideFault;
   };
   outages: ProbeOutages[];

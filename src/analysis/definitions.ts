@@ -58,14 +58,18 @@ export const FIGURE_DEFINITIONS: readonly Definition[] = [
   },
   {
     term: 'API probes',
-    definition: 'probes whose name starts with "api-" and load streams whose name starts with "k6:".',
+    definition:
+      'probes whose name starts with "api-" and load streams whose name starts with "k6:", except k6\'s ' +
+      'short watches ("k6:watch"): a watch lasts its timeoutSeconds by design, so its length is no request ' +
+      'latency. Watch health is measured by the "watch" probe.',
   },
   {
     term: 'service probes',
     definition:
-      'every probe except the per-member etcd probes ("etcd:<member>"), which watch one member rather than ' +
-      'the service (an isolated member fails for the whole fault by design). The failover SLO is measured ' +
-      'over service probes; per-member probes are reported beside them.',
+      'every probe except the per-member probes: each etcd member ("etcd:<member>") and each apiserver or ' +
+      'DNS replica probed directly, bypassing the load balancer ("member:<probe>@<member>"). These watch one ' +
+      'member rather than the service (a killed or isolated member fails for the whole fault by design). ' +
+      'The failover SLO is measured over service probes; per-member probes are reported beside them.',
   },
   {
     term: 'latency P50 / P95 / P99 / max',
@@ -85,6 +89,14 @@ export const FIGURE_DEFINITIONS: readonly Definition[] = [
     definition:
       'the error rate of API probes over requests that started in the baseline or recovery phase; requests ' +
       'that started in the fault phase, or outside every phase, are left out and counted in the detail.',
+  },
+  {
+    term: 'API P99 latency outside the fault window',
+    definition:
+      'the P99 latency of API probes over requests that started in the baseline or recovery phase, failed ' +
+      'ones included; requests that started in the fault phase, or outside every phase, are left out. The ' +
+      'API latency SLO judges this figure: the fault window is judged by the failover SLO. The P99 over the ' +
+      'whole run, fault window included, is reported beside it but not judged.',
   },
   {
     term: 'etcd leader',

@@ -111,7 +111,10 @@ export function statsPerPhase(samples: readonly Sample[], span: RunSpan): PhaseS
   }));
 }
 
-/** The API error rate outside the fault window: what clients see when nothing is being broken. */
+/**
+ * API error rate and latency outside the fault window: what clients see when nothing is being broken.
+ * The error-rate and P99 SLOs are judged on these figures.
+ */
 export interface ErrorRateOutsideFault {
   requests: number;
   failed: number;
@@ -120,6 +123,8 @@ export interface ErrorRateOutsideFault {
   excludedInFault: number;
   /** API requests left out because they started outside every phase. */
   excludedOutsidePhases: number;
+  /** Latency of the requests counted (baseline and recovery), failed ones at their duration. */
+  latency: LatencyStats | null;
 }
 
 export function apiErrorRateOutsideFault(samples: readonly Sample[], span: RunSpan): ErrorRateOutsideFault {
@@ -127,12 +132,14 @@ export function apiErrorRateOutsideFault(samples: readonly Sample[], span: RunSp
   let failed = 0;
   let excludedInFault = 0;
   let excludedOutsidePhases = 0;
+  const durations: number[] = [];
   for (const s of apiSamples(samples)) {
     const phase = phaseOf(s.start, span.phases);
     if (phase === 'fault') excludedInFault++;
     else if (phase === 'outside-phases') excludedOutsidePhases++;
     else {
       requests++;
+      durations.push(s.end - s.start);
       if (isFailure(s)) failed++;
     }
   }
@@ -142,5 +149,6 @@ export function apiErrorRateOutsideFault(samples: readonly Sample[], span: RunSp
     errorRatePercent: requests === 0 ? null : tidy((failed / requests) * 100),
     excludedInFault,
     excludedOutsidePhases,
+    latency: latencyStats(durations),
   };
 }

@@ -1,8 +1,12 @@
 import type { Sample } from '../observe/timeline.ts';
 
-/** API latency and error figures count requests of the API probes and of the load generator. */
+/**
+ * API latency and error figures count requests of the API probes and of the load generator, except
+ * k6's short watches: a watch lasts its timeoutSeconds by design, so its length is no request
+ * latency (watch health is measured by the watch probe).
+ */
 export function isApiProbe(probe: string): boolean {
-  return probe.startsWith('api-') || probe.startsWith('k6:');
+  return probe.startsWith('api-') || (probe.startsWith('k6:') && probe !== 'k6:watch');
 }
 
 /**

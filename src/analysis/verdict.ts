@@ -8,7 +8,7 @@ import type { WriteCheck } from './lost-writes.ts';
 export interface Slos {
   /** Longest outage window of any service probe, in seconds. Default 30. */
   failoverSeconds: number;
-  /** P99 latency of API requests over the whole run, in milliseconds. Default 500. */
+  /** P99 latency of API requests outside the fault window, in milliseconds. Default 500. */
   apiP99Ms: number;
   /** API error rate in percent, over the baseline and recovery phases. Default 0.1. */
   errorRatePercent: number;
@@ -113,26 +113,28 @@ export function failoverVerdict(inputs: VerdictInputs, thresholdSeconds: number)
   return { ...base, measured, pass: measured <= thresholdSeconds, detail: `${where} ${over}${notCounted}` };
 }
 
-function outcomesOf(stats: RequestStats): string {
-  return `${stats.requests - stats.failed} ok, ${stats.failed - stats.timeouts} error, ${stats.timeouts} timeout`;
-}
-
 export function apiP99Verdict(inputs: VerdictInputs, thresholdMs: number): Verdict {
   const base = {
     slo: 'api-p99-latency' as const,
-    description: 'P99 latency of API requests over the whole run',
+    description: 'P99 latency of API requests outside the fault window (baseline and recovery phases)',
     threshold: thresholdMs,
     unit: 'ms',
   };
-  const stats = inputs.apiWholeRun;
-  const latency: LatencyStats | null = stats.latency;
+  const outside = inputs.apiOutsideFault;
+  const latency: LatencyStats | null = outside.latency;
+  const whole = inputs.apiWholeRun.latency;
+  const wholeRun = whole
+    ? ` Over the whole run, fault window included: P99 ${millis(whole.p99Ms)}, max ${millis(whole.maxMs)} (not judged: the fault window is judged by the failover SLO).`
+    : '';
   if (latency === null) {
     return {
       ...base,
       measured: null,
       pass: false,
       detail:
-        'No API request was recorded (no probe named "api-*" or "k6:*"), so there is no latency to measure.',
+        'No API request (probes "api-*", load streams "k6:*" except "k6:watch") started in the baseline or ' +
+        'recovery phase, so there is no latency to measure.' +
+        wholeRun,
     };
   }
   const measured = tidy(latency.p99Ms, 3);
@@ -141,9 +143,9 @@ export function apiP99Verdict(inputs: VerdictInputs, thresholdMs: number): Verdi
     measured,
     pass: measured <= thresholdMs,
     detail:
-      `${plural(stats.requests, 'request')} of ${stats.probes.join(', ')} (${outcomesOf(stats)}), every phase ` +
-      `including the fault window; failed requests count with their duration. P50 ${millis(latency.p50Ms)}, ` +
-      `P95 ${millis(latency.p95Ms)}, max ${millis(latency.maxMs)}.`,
+      `${plural(outside.requests, 'request')} of ${inputs.apiWholeRun.probes.join(', ')} started in the baseline and recovery phases; ` +
+      `failed requests count with their duration. P50 ${millis(latency.p50Ms)}, P95 ${millis(latency.p95Ms)}, ` +
+      `max ${millis(latency.maxMs)}.${wholeRun}`,
   };
 }
 

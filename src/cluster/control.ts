@@ -17,6 +17,13 @@ export interface ClusterControl {
   isolate(node: string): Promise<string[]>;
   /** Removes what isolate() added; idempotent. */
   heal(node: string): Promise<void>;
+  /** Saves a snapshot of etcd's keyspace (from one member) to a file; returns the revision it holds. */
+  saveEtcdSnapshot(file: string): Promise<number>;
+  /**
+   * Replaces every member's data with the snapshot, as a restore from backup
+   * does: apiservers and etcd are stopped, data restored, all started again.
+   */
+  restoreEtcdSnapshot(file: string): Promise<void>;
   /** Lifecycle events of processes since the last call (starts and exits). */
   drainProcessEvents(): {
     at: number;

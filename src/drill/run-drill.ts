@@ -103,7 +103,10 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     }
     if (cleanup.interrupted) throw new EnvironmentError(`interrupted by ${cleanup.interrupted}`);
     run.cluster = cluster;
-    const ctl = new LocalControl(cluster);
+    const ctl = new LocalControl(cluster, {
+      etcdctl: req.components.path('etcdctl'),
+      etcdutl: req.components.path('etcdutl'),
+    });
     // Unwound after faults are healed and before the cluster goes: process starts and exits join the timeline.
     cleanup.push('collect process events', async () => mergeProcessEvents(ctl, recorder));
     const healed = await ctl.healAll();
@@ -137,7 +140,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     live.phase('baseline', scenario.phases.baselineSeconds);
     await hold(scenario.phases.baselineSeconds);
 
-    const faults: Fault[] = scenario.faults.map((f) => faultFor(f));
+    const faults: Fault[] = scenario.faults.map((f) => faultFor(f, workDir));
     recorder.beginPhase('fault');
     live.phase('fault', scenario.phases.holdSeconds);
     for (const f of faults) {

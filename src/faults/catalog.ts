@@ -1,11 +1,12 @@
 import type { FaultSpec } from '../scenario/types.ts';
 import { currentEtcdLeader } from './etcd-leader.ts';
 import { EtcdPartition } from './etcd-partition.ts';
+import { EtcdSnapshotRestore } from './etcd-snapshot-restore.ts';
 import type { Fault } from './fault.ts';
 import { ProcessKill } from './process-kill.ts';
 
 /** Makes the fault a scenario asks for. */
-export function faultFor(spec: FaultSpec, random: () => number = Math.random): Fault {
+export function faultFor(spec: FaultSpec, workDir: string, random: () => number = Math.random): Fault {
   switch (spec.kind) {
     case 'apiserver-kill':
       return new ProcessKill(spec.kind, async (ctl) => {
@@ -26,6 +27,8 @@ export function faultFor(spec: FaultSpec, random: () => number = Math.random): F
       });
     case 'etcd-partition':
       return new EtcdPartition(spec.target);
+    case 'etcd-snapshot-restore':
+      return new EtcdSnapshotRestore(workDir);
     case 'coredns-kill':
       return new ProcessKill(spec.kind, async (ctl) => {
         const node = ctl.info.endpoints.dnsReplicas[spec.replica]!;

@@ -199,7 +199,8 @@ function requestsSection(a: AnalysisFigures): string {
   const parts = ['## Requests per phase'];
   const whole = a.requests.apiWholeRun;
   parts.push(
-    `Whole run, API probes (${whole.probes.map(code).join(', ') || 'none'}):`,
+    `Whole run, API probes (${whole.probes.map(code).join(', ') || 'none'}), fault window included; ` +
+      'reported, not judged (the SLOs judge API requests outside the fault window, below):',
     table(header, [statsRow(whole, true)], align),
   );
   for (const p of a.requests.perPhase) {
@@ -215,9 +216,14 @@ function requestsSection(a: AnalysisFigures): string {
     parts.push(`### ${title}`, rows.length === 0 ? 'No requests.' : table(header, rows, align));
   }
   const outside = a.requests.apiOutsideFault;
+  const l = outside.latency;
   parts.push(
-    `API error rate outside the fault window: ${outside.failed} failed of ${plural(outside.requests, 'request')}` +
+    `API requests outside the fault window (started in the baseline or recovery phase), judged by the P99 and ` +
+      `error-rate SLOs: ${outside.failed} failed of ${plural(outside.requests, 'request')}` +
       (outside.errorRatePercent === null ? '' : ` (${percent(outside.errorRatePercent)})`) +
+      (l
+        ? `, P50 ${millis(l.p50Ms)}, P95 ${millis(l.p95Ms)}, P99 ${millis(l.p99Ms)}, max ${millis(l.maxMs)}`
+        : '') +
       `; left out: ${outside.excludedInFault} started in the fault phase, ${outside.excludedOutsidePhases} outside every phase.`,
   );
   return parts.join('\n\n');

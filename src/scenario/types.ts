@@ -16,7 +16,13 @@ export const ETCD_TOPOLOGIES = ['stacked', 'external-all'] as const;
  */
 export type EtcdTopology = (typeof ETCD_TOPOLOGIES)[number];
 
-export const FAULT_KINDS = ['apiserver-kill', 'etcd-leader-kill', 'etcd-partition', 'coredns-kill'] as const;
+export const FAULT_KINDS = [
+  'apiserver-kill',
+  'etcd-leader-kill',
+  'etcd-partition',
+  'coredns-kill',
+  'etcd-snapshot-restore',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const APISERVER_TARGETS = [...NODE_NAMES, 'random'] as const;
@@ -38,7 +44,9 @@ export type FaultSpec =
   | { kind: 'apiserver-kill'; target: ApiserverTarget }
   | { kind: 'etcd-leader-kill' }
   | { kind: 'etcd-partition'; target: EtcdPartitionTarget }
-  | { kind: 'coredns-kill'; replica: CorednsReplica };
+  | { kind: 'coredns-kill'; replica: CorednsReplica }
+  /** Restores every etcd member from a snapshot taken at injection: writes acked during the hold are lost. */
+  | { kind: 'etcd-snapshot-restore' };
 
 /** The cluster a scenario needs. The local provider runs exactly this shape today. */
 export interface ClusterNeeds {
@@ -107,7 +115,8 @@ export type FaultInput =
   | { kind: 'apiserver-kill'; target?: ApiserverTarget }
   | { kind: 'etcd-leader-kill' }
   | { kind: 'etcd-partition'; target?: EtcdPartitionTarget }
-  | { kind: 'coredns-kill'; replica?: CorednsReplica };
+  | { kind: 'coredns-kill'; replica?: CorednsReplica }
+  | { kind: 'etcd-snapshot-restore' };
 
 /** What a scenario file holds: a Scenario where everything with a default may be left out. */
 export interface ScenarioInput {

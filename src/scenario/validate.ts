@@ -44,6 +44,7 @@ const FAULT_KEYS: Record<FaultKind, readonly string[]> = {
   'etcd-leader-kill': ['kind'],
   'etcd-partition': ['kind', 'target'],
   'coredns-kill': ['kind', 'replica'],
+  'etcd-snapshot-restore': ['kind'],
 };
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
@@ -213,6 +214,7 @@ function readFault(p: Problems, at: string, value: unknown): FaultSpec | undefin
         ),
       };
     case 'etcd-leader-kill':
+    case 'etcd-snapshot-restore':
       return { kind };
     case 'etcd-partition':
       return {

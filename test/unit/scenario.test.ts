@@ -90,7 +90,7 @@ describe('scenario validation', () => {
 
   it('names a typo in a fault kind and lists the known kinds', () => {
     expect(problemsOf(withChanges({ faults: [{ kind: 'etcd-partiton' }] }))).to.deep.equal([
-      'faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+      'faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
     ]);
   });
 
@@ -136,7 +136,7 @@ describe('scenario validation', () => {
     expect(problemsOf({})).to.deep.equal([
       'name: missing; must be lower-case letters, digits and dashes, e.g. "etcd-partition"',
       'description: missing; must be one line saying what the drill does and what a pass proves',
-      'faults: missing; must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+      'faults: missing; must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
     ]);
     expect(problemsOf(42)).to.deep.equal([
       'scenario: 42 must be an object with keys name, description, cluster, load, phases, faults, slos',
@@ -169,8 +169,8 @@ describe('scenario validation', () => {
       'load.mix.put: unknown key; known: get, list, create, update, delete, watch',
       'load.mix.get: -1 must be a number >= 0',
       'load.probeTimeoutMs: 0 must be a number > 0',
-      'faults[0]: "apiserver-kill" must be an object with a kind; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
-      'faults[1].kind: missing; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+      'faults[0]: "apiserver-kill" must be an object with a kind; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
+      'faults[1].kind: missing; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
       'faults[2].target: "node-4" is not a known apiserver target; known: node-1, node-2, node-3, random',
       'faults[3].target: "follower" is not a known partition target; known: leader, node-1, node-2, node-3',
       'faults[4].replica: 2 is not a known CoreDNS replica; known: 0, 1',
@@ -184,7 +184,7 @@ describe('scenario validation', () => {
   it('rejects a mix that weighs nothing and an empty fault list', () => {
     expect(problemsOf(withChanges({ load: { mix: { get: 0 } }, faults: [] }))).to.deep.equal([
       'load.mix: {"get":0} gives no operation a weight; give at least one a weight > 0',
-      'faults: [] must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+      'faults: [] must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
     ]);
   });
 
@@ -204,7 +204,7 @@ describe('scenario validation', () => {
         expect(err.message).to.equal(
           'my-scenario.ts is not a valid scenario (2 problems):\n' +
             '  phases.holdSeconds: -5 must be a number > 0\n' +
-            '  faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill',
+            '  faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
         );
         expect(err.fix).to.include('src/scenario/types.ts');
         expect(err.exitCode).to.equal(2);
@@ -247,7 +247,13 @@ describe('parseDuration', () => {
 });
 
 describe('shipped scenarios', () => {
-  const names = ['apiserver-kill', 'coredns-kill', 'etcd-leader-kill', 'etcd-partition'];
+  const names = [
+    'apiserver-kill',
+    'coredns-kill',
+    'etcd-leader-kill',
+    'etcd-partition',
+    'etcd-snapshot-restore',
+  ];
 
   it('are listed by name with their descriptions, and all are valid', async () => {
     const listing = await listScenarios();
@@ -287,7 +293,7 @@ describe('loadScenario', () => {
     const err = await loadScenario('etcd-partiton').catch((e: unknown) => e);
     expect(err).to.be.instanceOf(UsageError);
     expect((err as UsageError).message).to.equal(
-      'unknown scenario "etcd-partiton"; known: apiserver-kill, coredns-kill, etcd-leader-kill, etcd-partition',
+      'unknown scenario "etcd-partiton"; known: apiserver-kill, coredns-kill, etcd-leader-kill, etcd-partition, etcd-snapshot-restore',
     );
     expect((err as UsageError).fix).to.include('npm run drill -- --list');
   });

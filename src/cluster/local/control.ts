@@ -1,3 +1,5 @@
+import { renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import type { ClusterControl } from '../control.ts';
 import type { ClusterInfo } from '../topology.ts';
 import { EnvironmentError } from '../../util/errors.ts';
@@ -6,7 +8,7 @@ import { signalIfOurs } from '../../util/proc.ts';
 import { iptablesArgs } from './network.ts';
 import { specId } from './process-spec.ts';
 import { readState, writeState, type Resource } from './state.ts';
-import { readEvents, readProcessTable, waitForRunning } from './supervisor-client.ts';
+import { readEvents, readProcessTable, setHolds, waitForRunning } from './supervisor-client.ts';
 
 type Rule = Extract<Resource, { kind: 'iptables' }>;
 
@@ -14,8 +16,54 @@ type Rule = Extract<Resource, { kind: 'iptables' }>;
 export class LocalControl implements ClusterControl {
   private eventsOffset: number;
 
-  constructor(readonly info: ClusterInfo) {
+  constructor(
+    readonly info: ClusterInfo,
+    private readonly tools: { etcdctl: string; etcdutl: string },
+  ) {
     this.eventsOffset = readEvents(info.dir).offset;
+  }
+
+  private etcdctlArgs(endpoint: string): string[] {
+    const t = this.info.etcdClient;
+    return [`--endpoints=${endpoint}`, `--cacert=${t.ca}`, `--cert=${t.cert}`, `--key=${t.key}`];
+  }
+
+  async saveEtcdSnapshot(file: string): Promise<number> {
+    const endpoint = Object.values(this.info.endpoints.etcdOf)[0]!;
+    await run(this.tools.etcdctl, [...this.etcdctlArgs(endpoint), 'snapshot', 'save', file], {
+      timeoutMs: 30_000,
+    });
+    const status = await run(this.tools.etcdutl, ['snapshot', 'status', file, '-w', 'json']);
+    return (JSON.parse(status.stdout) as { revision: number }).revision;
+  }
+
+  async restoreEtcdSnapshot(file: string): Promise<void> {
+    const supervisor = readProcessTable(this.info.dir)?.supervisorPid;
+    if (!supervisor)
+      throw new EnvironmentError('the supervisor is not running; cannot stop etcd for a restore');
+    const ids = this.info.nodes.flatMap((n) => [specId('kube-apiserver', n.name), specId('etcd', n.name)]);
+    await setHolds(this.info.dir, ids, supervisor);
+    try {
+      const initialCluster = this.info.nodes.map((n) => `${n.name}=https://${n.ip}:2380`).join(',');
+      for (const n of this.info.nodes) {
+        const dataDir = path.join(this.info.dir, n.name, 'etcd');
+        rmSync(`${dataDir}.restore`, { recursive: true, force: true });
+        await run(this.tools.etcdutl, [
+          'snapshot',
+          'restore',
+          file,
+          `--name=${n.name}`,
+          `--initial-cluster=${initialCluster}`,
+          `--initial-cluster-token=${this.info.name}-etcd`,
+          `--initial-advertise-peer-urls=https://${n.ip}:2380`,
+          `--data-dir=${dataDir}.restore`,
+        ]);
+        rmSync(dataDir, { recursive: true, force: true });
+        renameSync(`${dataDir}.restore`, dataDir);
+      }
+    } finally {
+      await setHolds(this.info.dir, [], supervisor);
+    }
   }
 
   private processId(component: string, node: string): string {

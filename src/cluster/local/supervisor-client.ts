@@ -87,3 +87,25 @@ export async function waitForRunning(
   }
   throw new EnvironmentError(`${id} did not reach running within ${timeoutMs} ms`);
 }
+
+/**
+ * Stops the given processes and keeps them stopped (ids "etcd@node-1", ...),
+ * or with an empty list releases every hold; returns when the supervisor
+ * reports the held ones stopped.
+ */
+export async function setHolds(
+  dir: string,
+  ids: string[],
+  supervisorPid: number,
+  timeoutMs = 15_000,
+): Promise<void> {
+  writeFileSync(path.join(dir, 'holds.json'), JSON.stringify(ids));
+  process.kill(supervisorPid, 'SIGHUP');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const t = readProcessTable(dir);
+    if (ids.every((id) => t?.processes.find((p) => p.id === id)?.state === 'stopped')) return;
+    await sleep(50);
+  }
+  throw new EnvironmentError(`the supervisor did not stop ${ids.join(', ')} within ${timeoutMs} ms`);
+}

@@ -3,7 +3,7 @@
  * static pods. It outlives the command that started the cluster; `down`
  * stops it. Started as: node --import tsx supervisor.ts <cluster dir>
  *
- *   SIGHUP   read plan.d/ again and start processes not yet known
+ *   SIGHUP   read plan.d/ again and start processes not yet known; apply holds.json
  *   SIGTERM  stop every process (TERM, then KILL after 5 s) and exit
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -45,6 +45,8 @@ interface Entry {
   backoff: number;
 }
 const entries = new Map<string, Entry>();
+/** Processes an operator (a fault) has stopped on purpose: not restarted until released. */
+let held = new Set<string>();
 let stopping = false;
 
 function event(e: Omit<SupervisorEvent, 'at'>): void {
@@ -106,7 +108,7 @@ function start(entry: Entry): void {
       signal,
       message: `${spec.id} pid ${child.pid} exited (${signal ?? `code ${code}`})`,
     });
-    if (stopping || !spec.restart) {
+    if (stopping || !spec.restart || held.has(spec.id)) {
       entry.status.state = 'stopped';
       publish();
       return;
@@ -125,6 +127,32 @@ function start(entry: Entry): void {
       if (!stopping) start(entry);
     }, delay);
   });
+}
+
+/**
+ * holds.json lists process ids to keep stopped (e.g. while a fault restores
+ * etcd data). A newly held process is killed; a released one is started.
+ */
+function applyHolds(): void {
+  let next = new Set<string>();
+  try {
+    next = new Set(JSON.parse(readFileSync(path.join(dir!, 'holds.json'), 'utf8')) as string[]);
+  } catch {
+    // no holds
+  }
+  const released = [...held].filter((id) => !next.has(id));
+  held = next;
+  for (const id of held) {
+    const e = entries.get(id);
+    if (e?.timer) clearTimeout(e.timer);
+    e?.child?.kill('SIGKILL');
+    if (e && !e.child) e.status.state = 'stopped';
+  }
+  for (const id of released) {
+    const e = entries.get(id);
+    if (e && !e.child && !stopping) start(e);
+  }
+  publish();
 }
 
 function loadPlan(): void {
@@ -178,7 +206,9 @@ async function stopAll(): Promise<void> {
 }
 
 process.on('SIGHUP', () => {
-  if (!stopping) loadPlan();
+  if (stopping) return;
+  loadPlan();
+  applyHolds();
 });
 process.on('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 process.on('SIGINT', () => void stopAll().then(() => process.exit(0)));

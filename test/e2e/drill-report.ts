@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseReport } from '../../src/report/json.ts';
+import { decodeTimeline, type Report } from '../../src/report/report-model.ts';
+import type { Timeline, TimelineEvent } from '../../src/observe/timeline.ts';
+import { cli } from './helpers.ts';
+
+export interface DrillResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  dir: string;
+  report: Report;
+  timeline: Timeline;
+  markdown: string;
+  junit: string;
+}
+
+/** Short phases keep the suite inside CI's time; the physics under test takes seconds. */
+export const SHORT = ['--baseline', '5s', '--hold', '10s', '--recovery', '10s', '--rate', '10'];
+
+/** Runs a drill through the CLI, as a user does, and reads back what it wrote. */
+export async function drill(scenario: string, extra: string[] = SHORT): Promise<DrillResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `khd-${scenario}-`));
+  const r = await cli('drill', [scenario, '--report-dir', dir, ...extra], 600_000);
+  const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+  return {
+    ...r,
+    dir,
+    report,
+    timeline: decodeTimeline(report.timeline),
+    markdown: readFileSync(path.join(dir, 'report.md'), 'utf8'),
+    junit: readFileSync(path.join(dir, 'junit.xml'), 'utf8'),
+  };
+}
+
+export function eventsOf(t: Timeline, kind: TimelineEvent['kind']): TimelineEvent[] {
+  return t.events.filter((e) => e.kind === kind);
+}
+
+export function phase(t: Timeline, name: 'baseline' | 'fault' | 'recovery') {
+  const p = t.phases.find((x) => x.name === name);
+  if (!p) throw new Error(`no ${name} phase in the timeline`);
+  return p;
+}

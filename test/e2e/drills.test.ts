@@ -1,0 +1,157 @@
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { down } from '../../src/cluster/local/provider.ts';
+import { layoutOf, resolveLocalConfig } from '../../src/cluster/local/config.ts';
+import { remnants } from '../../src/cluster/local/teardown.ts';
+import { drill, eventsOf, phase, type DrillResult } from './drill-report.ts';
+import { testComponents } from './helpers.ts';
+
+const layout = layoutOf(resolveLocalConfig());
+
+/** What every drill must show, whatever its fault. */
+async function expectSoundRun(r: DrillResult): Promise<void> {
+  expect(r.code, r.stderr.slice(-3000)).to.be.oneOf([0, 1]);
+  expect(r.report.status).to.equal('completed');
+  for (const f of ['report.json', 'report.md', 'junit.xml'])
+    expect(existsSync(path.join(r.dir, f)), f).to.equal(true);
+  expect(r.report.audit.components.map((c) => c.name)).to.include.members([
+    'kube-apiserver',
+    'etcd',
+    'haproxy',
+  ]);
+  const healthy = r.report.verdicts.find((v) => v.slo === 'cluster-healthy-after');
+  expect(healthy?.pass, healthy?.detail).to.equal(true);
+  expect(r.junit).to.include('<testcase');
+  // The drill removed the cluster it made, and everything with it.
+  expect(await remnants(layout.dir, layout.config.name)).to.deep.equal([]);
+}
+
+function injectedAt(r: DrillResult): number {
+  const e = eventsOf(r.timeline, 'fault-inject')[0];
+  expect(e, 'a fault-inject event').to.not.equal(undefined);
+  return e!.at;
+}
+
+describe('drills end to end on the local provider', function () {
+  this.timeout(600_000);
+
+  before(async () => {
+    await testComponents();
+    await down();
+  });
+
+  it('apiserver-kill: the killed apiserver is replaced, and reads through HAProxy recover once it is marked down', async () => {
+    const r = await drill('apiserver-kill');
+    await expectSoundRun(r);
+    const inject = eventsOf(r.timeline, 'fault-inject')[0]!;
+    const killedPid = Number(inject.data?.pid);
+    expect(inject.data?.component).to.equal('kube-apiserver');
+    const exit = r.timeline.events.find((e) => e.kind === 'process-exit' && e.data?.pid === killedPid);
+    expect(exit?.message, 'the killed pid exited').to.include('SIGKILL');
+    const heal = eventsOf(r.timeline, 'fault-heal')[0]!;
+    expect(Number(heal.data?.newPid)).to.be.above(0).and.not.equal(killedPid);
+    expect(
+      r.timeline.events.some((e) => e.kind === 'process-start' && e.data?.pid === Number(heal.data?.newPid)),
+    ).to.equal(true);
+
+    // HAProxy marks the dead backend down after fall x inter; after that, reads through it do not fail.
+    const b = r.report.cluster.bounds;
+    const markedDownBy = inject.at + (b.haproxyInterMs ?? 2000) * ((b.haproxyFall ?? 3) + 1) + 1000;
+    const reads = r.timeline.samples.filter((s) => s.probe === 'api-read' && s.start >= inject.at);
+    const lateFailures = reads.filter((s) => s.outcome !== 'ok' && s.start > markedDownBy);
+    expect(lateFailures, JSON.stringify(lateFailures.slice(0, 3))).to.deep.equal([]);
+    expect(reads.filter((s) => s.outcome === 'ok').length).to.be.above(reads.length / 2);
+  });
+
+  it('etcd-leader-kill: kills the member etcd names as leader, and a new leader is elected', async () => {
+    const r = await drill('etcd-leader-kill');
+    await expectSoundRun(r);
+    const at = injectedAt(r);
+    const inject = eventsOf(r.timeline, 'fault-inject')[0]!;
+    expect(inject.data?.component).to.equal('etcd');
+    const leader = r.report.analysis!.leader;
+    const killedNode = String(inject.data?.node);
+    expect(leader.leaderAtInjection, 'leader known at injection').to.be.a('string');
+    expect(leader.members[leader.leaderAtInjection!], 'the member killed was the leader').to.equal(
+      killedNode,
+    );
+    const after = leader.changes.filter((c) => c.at >= at);
+    expect(after.length, 'a leader change after the kill').to.be.above(0);
+    expect(after[0]!.toMember).to.not.equal(killedNode);
+    const heal = eventsOf(r.timeline, 'fault-heal')[0]!;
+    expect(Number(heal.data?.newPid)).to.not.equal(Number(inject.data?.pid));
+  });
+
+  it('etcd-partition: the majority elects a new leader and a follower-side apiserver stays writable', async () => {
+    const r = await drill('etcd-partition');
+    await expectSoundRun(r);
+    const at = injectedAt(r);
+    const fault = phase(r.timeline, 'fault');
+    const isolated = String(eventsOf(r.timeline, 'fault-inject')[0]!.data?.node);
+    const leader = r.report.analysis!.leader;
+    const change = leader.changes.find((c) => c.at >= at);
+    expect(change, 'leader changed after the partition').to.not.equal(undefined);
+    expect(change!.toMember).to.not.equal(isolated);
+    // etcd elects within a few election timeouts; writes on the majority side go on.
+    const settled = at + 5000;
+    const majority = ['node-1', 'node-2', 'node-3'].filter((n) => n !== isolated);
+    const sideWrites = r.timeline.writes.filter(
+      (w) =>
+        w.probe?.startsWith('member:api-write@') &&
+        !w.probe.endsWith(isolated) &&
+        w.start > settled &&
+        w.start < fault.end,
+    );
+    expect(sideWrites.length, 'writes on the majority side during the partition').to.be.above(10);
+    const acked = sideWrites.filter((w) => w.outcome === 'acked').length;
+    expect(
+      acked / sideWrites.length,
+      `${acked} of ${sideWrites.length} acked (${majority.join(', ')})`,
+    ).to.be.above(0.9);
+    // The isolated member's own apiserver cannot commit: its direct writes stop succeeding.
+    const isolatedWrites = r.timeline.writes.filter(
+      (w) => w.probe === `member:api-write@${isolated}` && w.start > settled && w.start < fault.end,
+    );
+    expect(isolatedWrites.filter((w) => w.outcome === 'acked').length).to.equal(0);
+  });
+
+  it('coredns-kill: one replica dies and is restarted; lookups at the DNS address recover', async () => {
+    const r = await drill('coredns-kill');
+    await expectSoundRun(r);
+    const at = injectedAt(r);
+    const replica = r.timeline.samples.filter((s) => s.probe === 'member:dns@replica-0' && s.start > at);
+    expect(
+      replica.some((s) => s.outcome !== 'ok'),
+      'the killed replica stopped answering',
+    ).to.equal(true);
+    expect(replica.at(-1)?.outcome, 'and answers again at the end').to.equal('ok');
+    const vip = r.report.analysis!.outages.find((o) => o.probe === 'dns')!;
+    expect(vip.recovered).to.equal(true);
+    const other = r.timeline.samples.filter((s) => s.probe === 'member:dns@replica-1' && s.start > at);
+    expect(
+      other.every((s) => s.outcome === 'ok'),
+      'the other replica kept answering',
+    ).to.equal(true);
+  });
+
+  it('etcd-snapshot-restore: the lost-write check catches a real loss and names the lost objects', async () => {
+    const r = await drill('etcd-snapshot-restore');
+    await expectSoundRun(r);
+    expect(r.code).to.equal(1);
+    const at = injectedAt(r);
+    const lost = r.report.analysis!.writes.lost;
+    const verdict = r.report.verdicts.find((v) => v.slo === 'lost-writes')!;
+    expect(verdict.pass).to.equal(false);
+    expect(verdict.measured).to.equal(lost.length);
+    expect(lost.length).to.be.above(10);
+    // Only writes acknowledged after the snapshot can be lost; each lost one is named in the report.
+    const byKey = new Map(r.timeline.writes.map((w) => [w.key, w]));
+    for (const l of lost) {
+      expect(byKey.get(l.key)!.outcome).to.equal('acked');
+      expect(byKey.get(l.key)!.end).to.be.above(at - 1000);
+    }
+    expect(r.markdown).to.include(lost[0]!.key);
+    expect(r.junit).to.include('lost-writes');
+  });
+});
