@@ -1,0 +1,85 @@
+/**
+ * Benchmarks that print figures (never pass/fail):
+ *   npm run bench -- cluster-up [--runs 5]   time from `up` to every component healthy, and the
+ *                                            resident memory of the whole cluster once up
+ *   npm run bench -- drill [scenario]        wall time of one whole drill, cluster start included
+ */
+import { execa } from 'execa';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureComponents } from '../src/components/components.ts';
+import { down, up } from '../src/cluster/local/provider.ts';
+import { processesOf } from '../src/cluster/local/teardown.ts';
+import { cmdline } from '../src/util/proc.ts';
+import { main } from '../src/cli/main.ts';
+import { UsageError } from '../src/util/errors.ts';
+import { repoRoot } from '../src/components/manifest.ts';
+
+function stats(values: number[]): string {
+  const s = [...values].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return `median ${median.toFixed(2)}  min ${s[0]!.toFixed(2)}  max ${s.at(-1)!.toFixed(2)}  (runs: ${values.map((v) => v.toFixed(2)).join(', ')})`;
+}
+
+/** Resident memory of every process of the cluster, by component, in MiB. */
+function clusterRss(dir: string): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const pid of processesOf(dir)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const name = path.basename((cmdline(pid) ?? '?').split(' ')[0]!);
+      const label = name === 'node' ? 'supervisor (node)' : name;
+      byName.set(label, (byName.get(label) ?? 0) + kb / 1024);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return byName;
+}
+
+async function clusterUp(runs: number): Promise<void> {
+  const components = await ensureComponents();
+  await down();
+  const times: number[] = [];
+  let rss = new Map<string, number>();
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const info = await up({ owner: 'cluster-up', components });
+    times.push((performance.now() - t0) / 1000);
+    if (i === 0) {
+      await new Promise((r) => setTimeout(r, 5000)); // let start-up transients settle
+      rss = clusterRss(info.dir);
+    }
+    await down();
+  }
+  console.log(`cluster-up: seconds from up() to every component healthy, ${runs} runs`);
+  console.log(`  ${stats(times)}`);
+  const total = [...rss.values()].reduce((a, b) => a + b, 0);
+  console.log(`cluster resident memory (VmRSS, 5 s after ready, first run): ${total.toFixed(0)} MiB`);
+  for (const [name, mib] of [...rss].sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(26)} ${mib.toFixed(0)} MiB`);
+}
+
+async function drillWallTime(scenario: string): Promise<void> {
+  await ensureComponents();
+  const t0 = performance.now();
+  const r = await execa('npm', ['run', '-s', 'drill', '--', scenario], { cwd: repoRoot, reject: false, all: true });
+  const seconds = (performance.now() - t0) / 1000;
+  const exit = r.all?.split('\n').find((l) => l.startsWith('exit code')) ?? `exit code ${r.exitCode}`;
+  console.log(`drill ${scenario}: wall time ${seconds.toFixed(1)} s (cluster start, phases, read-back, reports, teardown); ${exit}`);
+}
+
+main(async (argv) => {
+  const [what, ...rest] = argv;
+  const runsAt = rest.indexOf('--runs');
+  const runs = runsAt >= 0 ? Number(rest[runsAt + 1]) : 5;
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs ${rest[runsAt + 1]}: must be a whole number >= 1`);
+  switch (what) {
+    case 'cluster-up':
+      return void (await clusterUp(runs));
+    case 'drill':
+      return void (await drillWallTime(rest.find((a) => !a.startsWith('--') && a !== String(runs)) ?? 'etcd-partition'));
+    default:
+      throw new UsageError(`unknown benchmark "${what ?? ''}"`, 'use `npm run bench -- cluster-up [--runs 5]` or `npm run bench -- drill [scenario]`');
+  }
+});
