@@ -1,5 +1,5 @@
 import { ensureComponents } from '../components/components.ts';
-import { down, runningCluster, up } from '../cluster/local/provider.ts';
+import { down, requireRoot, runningCluster, up } from '../cluster/local/provider.ts';
 import { clusterStatus } from '../cluster/local/status.ts';
 import { resolveLocalConfig } from '../cluster/local/config.ts';
 import { UsageError } from '../util/errors.ts';
@@ -26,6 +26,7 @@ main(async (argv) => {
   resolveLocalConfig(overrides, 'command line');
   switch (verb) {
     case 'up': {
+      requireRoot();
       const components = await ensureComponents();
       const info = await up({ config: overrides, owner: 'cluster-up', components });
       console.log(`cluster ${info.name} is up`);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ensureComponents } from '../components/components.ts';
+import { requireRoot } from '../cluster/local/provider.ts';
 import { writeDrillReports } from '../drill/drill-report.ts';
 import { runDrill } from '../drill/run-drill.ts';
 import { applyOverrides } from '../scenario/overrides.ts';
@@ -30,6 +31,7 @@ main(async (argv) => {
     process.env.INIT_CWD ?? repoRoot,
     options.reportDir ?? path.join(repoRoot, defaultReportDir(scenario.name, startedAt)),
   );
+  requireRoot();
   const components = await ensureComponents();
   const run = await runDrill({
     scenario,

@@ -6,7 +6,12 @@ import { ensureComponents, type Components } from '../../src/components/componen
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Runs one of the tool's commands the way a user does (tsx entry point), without throwing on failure. */
-export async function cli(command: 'cluster' | 'drill' | 'setup', args: string[], timeoutMs = 300_000) {
+export async function cli(
+  command: 'cluster' | 'drill' | 'setup',
+  args: string[],
+  timeoutMs = 300_000,
+  env: Record<string, string> = {},
+) {
   const r = await execa(
     process.execPath,
     ['--import', 'tsx', path.join(repo, 'src', 'cli', `${command}.ts`), ...args],
@@ -14,7 +19,7 @@ export async function cli(command: 'cluster' | 'drill' | 'setup', args: string[]
       cwd: repo,
       reject: false,
       timeout: timeoutMs,
-      env: { KHD_NO_LAZY_SETUP: '1' },
+      env: { KHD_NO_LAZY_SETUP: '1', ...env },
     },
   );
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };

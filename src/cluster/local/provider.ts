@@ -30,7 +30,7 @@ export interface UpOptions {
   readyTimeoutMs?: number;
 }
 
-function requireRoot(): void {
+export function requireRoot(): void {
   if (process.getuid?.() !== 0) {
     throw new EnvironmentError(
       'the local provider needs root: it makes network namespaces, a bridge and iptables rules',
