@@ -4,7 +4,7 @@
  * Whatever happens, faults are healed, load is stopped, the cluster made for
  * the drill is removed, and a report is written.
  */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -96,7 +96,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
         if (left.length) throw new Error(`left behind: ${left.join(', ')}`);
       });
       cluster = await up({
-        owner: 'drill',
+        owner: req.keepCluster ? 'drill-kept' : 'drill',
         components: req.components,
         config: { etcdTopology: scenario.cluster.etcdTopology },
       });
@@ -109,9 +109,18 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     });
     // Unwound after faults are healed and before the cluster goes: process starts and exits join the timeline.
     cleanup.push('collect process events', async () => mergeProcessEvents(ctl, recorder));
-    const healed = await ctl.healAll();
-    if (healed)
-      recorder.event('note', `healed ${healed} partition(s) an earlier drill left on the reused cluster`);
+    for (const u of await ctl.healLeftovers()) {
+      recorder.event('note', `undid what an earlier drill left on the cluster: ${u}`);
+      progress(`undid what an earlier drill left: ${u}`);
+    }
+    // k6 writes into the cluster's directory, so whatever removes the cluster also stops it.
+    const scratch = ctl.drillDir();
+    rmSync(scratch, { recursive: true, force: true });
+    mkdirSync(scratch, { recursive: true });
+    cleanup.push('keep the load log', async () => {
+      const log = path.join(scratch, 'k6.log');
+      if (existsSync(log)) copyFileSync(log, path.join(workDir, 'k6.log'));
+    });
     await ensureProbeNamespace(cluster.endpoints.kubeconfig);
 
     // Observers
@@ -121,7 +130,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
       scenario,
       run.runId,
       req.components.path('k6'),
-      workDir,
+      scratch,
     );
     let observersStopped = false;
     cleanup.push('stop probes and load', async () => {

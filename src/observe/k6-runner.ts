@@ -79,7 +79,8 @@ export class K6Load {
   async finish(stopNow = false): Promise<Sample[]> {
     if (!this.child || !this.exited) return [];
     if (stopNow) this.child.kill('SIGINT');
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 20_000);
+    // k6 finishes gracefully on SIGINT; a drill being stopped waits for it only briefly.
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), stopNow ? 5000 : 20_000);
     const code = await this.exited;
     clearTimeout(timer);
     let text = '';

@@ -1,11 +1,40 @@
 import { expect } from 'chai';
+import { execa, type ResultPromise } from 'execa';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseReport } from '../../src/report/json.ts';
+import { decodeTimeline } from '../../src/report/report-model.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { down } from '../../src/cluster/local/provider.ts';
 import { layoutOf, resolveLocalConfig } from '../../src/cluster/local/config.ts';
 import { remnants } from '../../src/cluster/local/teardown.ts';
-import { drill, eventsOf, phase, type DrillResult } from './drill-report.ts';
-import { testComponents } from './helpers.ts';
+import { drill, eventsOf, phase, SHORT, type DrillResult } from './drill-report.ts';
+import { repo, testComponents } from './helpers.ts';
+
+/** SHORT with a hold long enough to interrupt the drill inside it. */
+const LONG_HOLD = SHORT.map((a, i) => (SHORT[i - 1] === '--hold' ? '60s' : a));
+
+/** Resolves when the child's stderr matches (the drill prints each step there). */
+function untilOutput(child: ResultPromise, re: RegExp, timeoutMs = 120_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no ${re} within ${timeoutMs} ms:\n${seen.slice(-2000)}`)),
+      timeoutMs,
+    );
+    void child.then((r) =>
+      reject(new Error(`exited (${r.exitCode}) before ${re}:\n${String(r.stderr).slice(-2000)}`)),
+    );
+    child.stderr?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (re.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
 
 const layout = layoutOf(resolveLocalConfig());
 
@@ -153,5 +182,55 @@ describe('drills end to end on the local provider', function () {
     }
     expect(r.markdown).to.include(lost[0]!.key);
     expect(r.junit).to.include('lost-writes');
+  });
+
+  it('Ctrl-C during the fault heals it, writes a report that says why it stopped, and removes the cluster', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-sigint-'));
+    const child = execa(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/drill.ts', 'etcd-partition', '--report-dir', dir, ...LONG_HOLD],
+      {
+        cwd: repo,
+        reject: false,
+        env: { KHD_NO_LAZY_SETUP: '1' },
+      },
+    );
+    await untilOutput(child, /fault: partition/);
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, String(r.stderr).slice(-2000)).to.equal(3);
+    const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expect(report.status).to.equal('aborted');
+    expect(report.abortReason).to.include('interrupted by SIGINT');
+    const timeline = decodeTimeline(report.timeline);
+    expect(timeline.events.some((e) => e.kind === 'fault-heal' && e.message.includes('healed'))).to.equal(
+      true,
+    );
+    expect(timeline.samples.length, 'what was measured so far is kept').to.be.above(100);
+    expect(await remnants(layout.dir, layout.config.name)).to.deep.equal([]);
+  });
+
+  it('after a kill -9 of a drill, the next drill removes what it left and runs', async () => {
+    const child = execa(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/drill.ts', 'etcd-partition', ...LONG_HOLD],
+      {
+        cwd: repo,
+        reject: false,
+        env: { KHD_NO_LAZY_SETUP: '1' },
+      },
+    );
+    await untilOutput(child, /fault: partition/);
+    child.kill('SIGKILL');
+    await child;
+    expect(
+      await remnants(layout.dir, layout.config.name),
+      'the killed drill left its cluster',
+    ).to.not.deep.equal([]);
+    const r = await drill('apiserver-kill');
+    expect(r.stderr).to.include('removing the leftovers of an earlier drill');
+    await expectSoundRun(r);
+    const k6 = await execa('pgrep', ['-x', 'k6'], { reject: false });
+    expect(k6.stdout.trim(), 'no k6 left running').to.equal('');
   });
 });

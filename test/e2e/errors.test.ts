@@ -10,11 +10,15 @@ import { cli, repo, testComponents } from './helpers.ts';
 
 /** Runs the tool's entry point as an unprivileged user (nobody). */
 function asNobody(args: string[], env: Record<string, string> = {}) {
-  return execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', ...args], {
-    cwd: repo,
-    reject: false,
-    env: { HOME: os.tmpdir(), KHD_NO_LAZY_SETUP: '1', ...env },
-  });
+  return execa(
+    'setpriv',
+    ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', ...args],
+    {
+      cwd: repo,
+      reject: false,
+      env: { HOME: os.tmpdir(), KHD_NO_LAZY_SETUP: '1', ...env },
+    },
+  );
 }
 
 async function thrown(p: Promise<unknown>): Promise<Error> {
@@ -31,9 +35,13 @@ describe('clear errors for bad input and hostile conditions', function () {
 
   describe('setup', () => {
     it('names an unknown version of a module and how to list the published ones', async () => {
-      const err = await thrown(downloadModule('k8s.io/kubernetes', 'v1.99.0', 'components.json goBuilds "kubernetes"'));
+      const err = await thrown(
+        downloadModule('k8s.io/kubernetes', 'v1.99.0', 'components.json goBuilds "kubernetes"'),
+      );
       expect(err).to.be.instanceOf(UsageError);
-      expect(err.message).to.include('components.json goBuilds "kubernetes": k8s.io/kubernetes@v1.99.0 cannot be had');
+      expect(err.message).to.include(
+        'components.json goBuilds "kubernetes": k8s.io/kubernetes@v1.99.0 cannot be had',
+      );
       expect((err as UsageError).fix).to.include('go list -m -versions k8s.io/kubernetes');
     });
 
@@ -118,7 +126,9 @@ describe('clear errors for bad input and hostile conditions', function () {
     });
 
     it('names a missing binary and the command that provides it', async () => {
-      const r = await cli('cluster', ['up'], 60_000, { KHD_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'khd-empty-cache-')) });
+      const r = await cli('cluster', ['up'], 60_000, {
+        KHD_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'khd-empty-cache-')),
+      });
       expect(r.code).to.equal(3);
       expect(r.stderr).to.include('not provisioned yet: kube-apiserver v1.36.3');
       expect(r.stderr).to.include('run `npm run setup`');

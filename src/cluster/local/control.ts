@@ -8,7 +8,8 @@ import { signalIfOurs } from '../../util/proc.ts';
 import { iptablesArgs } from './network.ts';
 import { specId } from './process-spec.ts';
 import { readState, writeState, type Resource } from './state.ts';
-import { readEvents, readProcessTable, setHolds, waitForRunning } from './supervisor-client.ts';
+import { readEvents, readHolds, readProcessTable, setHolds, waitForRunning } from './supervisor-client.ts';
+import { processesOf } from './teardown.ts';
 
 type Rule = Extract<Resource, { kind: 'iptables' }>;
 
@@ -147,15 +148,34 @@ export class LocalControl implements ClusterControl {
     }
   }
 
-  /** Heals every partition a crashed drill may have left (rules still recorded in the state file). */
-  async healAll(): Promise<number> {
-    let healed = 0;
+  /**
+   * Undoes what a drill killed with -9 may have left on a reused cluster:
+   * partitions still recorded in the state file, processes held stopped, and
+   * the drill's own helpers (k6) still running. Returns what it undid.
+   */
+  async healLeftovers(): Promise<string[]> {
+    const undone: string[] = [];
     for (const n of this.info.nodes) {
       const before = JSON.stringify(readState(this.info.dir)?.resources ?? []);
       await this.heal(n.name);
-      if (JSON.stringify(readState(this.info.dir)?.resources ?? []) !== before) healed++;
+      if (JSON.stringify(readState(this.info.dir)?.resources ?? []) !== before)
+        undone.push(`partition of ${n.name}`);
     }
-    return healed;
+    const supervisor = readProcessTable(this.info.dir)?.supervisorPid;
+    const holds = readHolds(this.info.dir);
+    if (supervisor && holds.length > 0) {
+      await setHolds(this.info.dir, [], supervisor);
+      undone.push(`held processes ${holds.join(', ')}`);
+    }
+    for (const pid of processesOf(this.drillDir())) {
+      if (signalIfOurs(pid, this.drillDir(), 'SIGKILL')) undone.push(`drill process ${pid}`);
+    }
+    return undone;
+  }
+
+  /** Scratch space of the drill running on this cluster; every helper process names it on its command line. */
+  drillDir(): string {
+    return path.join(this.info.dir, 'drill');
   }
 
   drainProcessEvents() {

@@ -24,8 +24,11 @@ import { remnants, teardown } from './teardown.ts';
 
 export interface UpOptions {
   config?: Partial<LocalClusterConfig>;
-  /** "cluster-up" clusters stay until `down`; "drill" clusters are removed by the drill (or the next one). */
-  owner: 'cluster-up' | 'drill';
+  /**
+   * "cluster-up" and "drill-kept" (--keep-cluster) clusters stay until `down`; "drill" clusters are
+   * removed by the drill, or by the next one when the drill was killed.
+   */
+  owner: 'cluster-up' | 'drill' | 'drill-kept';
   components: Components;
   readyTimeoutMs?: number;
 }

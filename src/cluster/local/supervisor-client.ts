@@ -109,3 +109,11 @@ export async function setHolds(
   }
   throw new EnvironmentError(`the supervisor did not stop ${ids.join(', ')} within ${timeoutMs} ms`);
 }
+
+export function readHolds(dir: string): string[] {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, 'holds.json'), 'utf8')) as string[];
+  } catch {
+    return [];
+  }
+}
