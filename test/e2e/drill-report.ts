@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseReport } from '../../src/report/json.ts';
@@ -15,6 +15,8 @@ export interface DrillResult {
   timeline: Timeline;
   markdown: string;
   junit: string;
+  /** What the drill wrote into its report directory (removed after reading). */
+  files: string[];
 }
 
 /** Short phases keep the suite inside CI's time; the physics under test takes seconds. */
@@ -25,14 +27,17 @@ export async function drill(scenario: string, extra: string[] = SHORT): Promise<
   const dir = mkdtempSync(path.join(os.tmpdir(), `khd-${scenario}-`));
   const r = await cli('drill', [scenario, '--report-dir', dir, ...extra], 600_000);
   const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
-  return {
+  const result = {
     ...r,
     dir,
     report,
     timeline: decodeTimeline(report.timeline),
     markdown: readFileSync(path.join(dir, 'report.md'), 'utf8'),
     junit: readFileSync(path.join(dir, 'junit.xml'), 'utf8'),
+    files: readdirSync(dir),
   };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
 }
 
 export function eventsOf(t: Timeline, kind: TimelineEvent['kind']): TimelineEvent[] {

@@ -1,10 +1,9 @@
 import { expect } from 'chai';
 import { execa, type ResultPromise } from 'execa';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { parseReport } from '../../src/report/json.ts';
 import { decodeTimeline } from '../../src/report/report-model.ts';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { down } from '../../src/cluster/local/provider.ts';
 import { layoutOf, resolveLocalConfig } from '../../src/cluster/local/config.ts';
@@ -42,8 +41,7 @@ const layout = layoutOf(resolveLocalConfig());
 async function expectSoundRun(r: DrillResult): Promise<void> {
   expect(r.code, r.stderr.slice(-3000)).to.be.oneOf([0, 1]);
   expect(r.report.status).to.equal('completed');
-  for (const f of ['report.json', 'report.md', 'junit.xml'])
-    expect(existsSync(path.join(r.dir, f)), f).to.equal(true);
+  expect(r.files).to.include.members(['report.json', 'report.md', 'junit.xml']);
   expect(r.report.audit.components.map((c) => c.name)).to.include.members([
     'kube-apiserver',
     'etcd',
@@ -208,6 +206,7 @@ describe('drills end to end on the local provider', function () {
     );
     expect(timeline.samples.length, 'what was measured so far is kept').to.be.above(100);
     expect(await remnants(layout.dir, layout.config.name)).to.deep.equal([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('after a kill -9 of a drill, the next drill removes what it left and runs', async () => {

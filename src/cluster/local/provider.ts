@@ -14,7 +14,14 @@ import { apiserverReady, etcdStatus, httpOk, leaseHolder } from '../health.ts';
 import { makePki, writeKubeconfig, type Pki } from '../pki.ts';
 import type { ClusterInfo } from '../topology.ts';
 import { applyManifest, bootstrapManifest } from './bootstrap.ts';
-import { boundsOf, layoutOf, resolveLocalConfig, type Layout, type LocalClusterConfig } from './config.ts';
+import {
+  boundsOf,
+  COMPONENTS,
+  layoutOf,
+  resolveLocalConfig,
+  type Layout,
+  type LocalClusterConfig,
+} from './config.ts';
 import { corefile, haproxyConfig, kwokStages } from './config-files.ts';
 import { addRule, checkNetworkFree, createNetwork } from './network.ts';
 import * as specs from './specs.ts';
@@ -108,16 +115,7 @@ async function clearOrRefuse(layout: Layout): Promise<void> {
 }
 
 function binaries(c: Components): specs.Binaries {
-  const names = [
-    'etcd',
-    'kube-apiserver',
-    'kube-controller-manager',
-    'kube-scheduler',
-    'haproxy',
-    'coredns',
-    'kwok',
-  ] as const;
-  return Object.fromEntries(names.map((n) => [n, c.path(n)])) as unknown as specs.Binaries;
+  return Object.fromEntries(COMPONENTS.map((n) => [n, c.path(n)])) as unknown as specs.Binaries;
 }
 
 async function build(layout: Layout, state: ClusterState, opts: UpOptions): Promise<ClusterInfo> {

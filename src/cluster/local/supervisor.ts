@@ -195,13 +195,17 @@ async function stopAll(): Promise<void> {
   while (running.some((e) => e.child) && Date.now() < deadline + 2000)
     await new Promise((r) => setTimeout(r, 50));
   publish();
+  supervisorEvent('supervisor stopped every process');
+}
+
+function supervisorEvent(message: string): void {
   event({
     kind: 'supervisor',
     id: 'supervisor',
     component: 'supervisor',
     node: 'host',
     pid: process.pid,
-    message: 'supervisor stopped every process',
+    message,
   });
 }
 
@@ -213,14 +217,7 @@ process.on('SIGHUP', () => {
 process.on('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 process.on('SIGINT', () => void stopAll().then(() => process.exit(0)));
 
-event({
-  kind: 'supervisor',
-  id: 'supervisor',
-  component: 'supervisor',
-  node: 'host',
-  pid: process.pid,
-  message: 'supervisor started',
-});
+supervisorEvent('supervisor started');
 loadPlan();
 publish();
 // Nothing else may hold the event loop before the first plan arrives: the daemon must stay.
