@@ -57,29 +57,42 @@ async function clusterUp(runs: number): Promise<void> {
   console.log(`  ${stats(times)}`);
   const total = [...rss.values()].reduce((a, b) => a + b, 0);
   console.log(`cluster resident memory (VmRSS, 5 s after ready, first run): ${total.toFixed(0)} MiB`);
-  for (const [name, mib] of [...rss].sort((a, b) => b[1] - a[1])) console.log(`  ${name.padEnd(26)} ${mib.toFixed(0)} MiB`);
+  for (const [name, mib] of [...rss].sort((a, b) => b[1] - a[1]))
+    console.log(`  ${name.padEnd(26)} ${mib.toFixed(0)} MiB`);
 }
 
 async function drillWallTime(scenario: string): Promise<void> {
   await ensureComponents();
   const t0 = performance.now();
-  const r = await execa('npm', ['run', '-s', 'drill', '--', scenario], { cwd: repoRoot, reject: false, all: true });
+  const r = await execa('npm', ['run', '-s', 'drill', '--', scenario], {
+    cwd: repoRoot,
+    reject: false,
+    all: true,
+  });
   const seconds = (performance.now() - t0) / 1000;
   const exit = r.all?.split('\n').find((l) => l.startsWith('exit code')) ?? `exit code ${r.exitCode}`;
-  console.log(`drill ${scenario}: wall time ${seconds.toFixed(1)} s (cluster start, phases, read-back, reports, teardown); ${exit}`);
+  console.log(
+    `drill ${scenario}: wall time ${seconds.toFixed(1)} s (cluster start, phases, read-back, reports, teardown); ${exit}`,
+  );
 }
 
 main(async (argv) => {
   const [what, ...rest] = argv;
   const runsAt = rest.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(rest[runsAt + 1]) : 5;
-  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs ${rest[runsAt + 1]}: must be a whole number >= 1`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new UsageError(`--runs ${rest[runsAt + 1]}: must be a whole number >= 1`);
   switch (what) {
     case 'cluster-up':
       return void (await clusterUp(runs));
     case 'drill':
-      return void (await drillWallTime(rest.find((a) => !a.startsWith('--') && a !== String(runs)) ?? 'etcd-partition'));
+      return void (await drillWallTime(
+        rest.find((a) => !a.startsWith('--') && a !== String(runs)) ?? 'etcd-partition',
+      ));
     default:
-      throw new UsageError(`unknown benchmark "${what ?? ''}"`, 'use `npm run bench -- cluster-up [--runs 5]` or `npm run bench -- drill [scenario]`');
+      throw new UsageError(
+        `unknown benchmark "${what ?? ''}"`,
+        'use `npm run bench -- cluster-up [--runs 5]` or `npm run bench -- drill [scenario]`',
+      );
   }
 });
