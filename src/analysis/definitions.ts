@@ -27,7 +27,11 @@ export const FIGURE_DEFINITIONS: readonly Definition[] = [
     term: 'failover time',
     definition:
       'the longest outage window of a probe during the drill (0 when it never failed); also report time ' +
-      'from injection to the first success after the last failure.',
+      'from injection to the first success after the last failure. The failover SLO also fails when a ' +
+      'service probe still fails some of its requests, while others succeed, in the last 3 s before the ' +
+      'heal (a quarter of a shorter fault window): a service that keeps failing part of its requests ' +
+      'while the fault is in place has not failed over, however short each outage window is. A probe ' +
+      'failing throughout those seconds is a plain outage, judged by its window length.',
   },
   {
     term: 'fault window',
@@ -108,7 +112,8 @@ export const FIGURE_DEFINITIONS: readonly Definition[] = [
   {
     term: 'leader change',
     definition:
-      "a round whose majority leader differs from the last one known, stamped with the round's time.",
+      'a round whose majority leader differs from the last one known, or is the same member at a higher ' +
+      "raft term (elected anew, e.g. restarted before the others campaigned), stamped with the round's time.",
   },
   {
     term: 'time to new leader',

@@ -120,6 +120,7 @@ export function analyzeLeader(
 
   const changes: LeaderChange[] = [];
   let known: string | null = null;
+  let knownTerm = -1;
   let initialLeader: string | null = null;
   let roundsWithoutLeader = 0;
   let leaderAtInjection: string | undefined;
@@ -131,8 +132,16 @@ export function analyzeLeader(
       continue;
     }
     if (faultInjectedAt !== undefined && round.at < faultInjectedAt) leaderAtInjection = leader;
+    // The highest term any member following this leader reports: a higher one than before means the
+    // leader was elected anew, even when the same member won again (e.g. restarted before the others campaigned).
+    const leaderTerm = Math.max(
+      -1,
+      ...round.samples.flatMap((s) =>
+        s.ok && s.leader === leader && s.raftTerm !== undefined ? [s.raftTerm] : [],
+      ),
+    );
     if (known === null) initialLeader = leader;
-    else if (leader !== known) {
+    else if (leader !== known || (knownTerm >= 0 && leaderTerm > knownTerm)) {
       const terms = round.samples.flatMap((s) => (s.ok && s.raftTerm !== undefined ? [s.raftTerm] : []));
       changes.push({
         at: round.at,
@@ -144,6 +153,7 @@ export function analyzeLeader(
       });
     }
     known = leader;
+    knownTerm = Math.max(knownTerm, leaderTerm);
   }
 
   const analysis: LeaderAnalysis = {

@@ -110,7 +110,50 @@ export function failoverVerdict(inputs: VerdictInputs, thresholdSeconds: number)
       detail: `No fault-inject event: failover was not exercised. ${where} ${over}${notCounted}`,
     };
   }
+  const stillFailing = stillFailingAtHeal(service, inputs.span);
+  if (stillFailing) {
+    return {
+      ...base,
+      measured,
+      pass: false,
+      detail:
+        `Still failing some requests in the last ${seconds(stillFailing.tailMs)} before the heal: ${stillFailing.probes.join(', ')}. ` +
+        `The service had not failed over while the fault was in place; short outage windows that keep ` +
+        `coming back (some requests still routed to the broken member) do not count as a failover. ${where} ${over}${notCounted}`,
+    };
+  }
   return { ...base, measured, pass: measured <= thresholdSeconds, detail: `${where} ${over}${notCounted}` };
+}
+
+/** The tail of the fault window judged by stillFailingAtHeal: 3 s, or a quarter of a shorter window. */
+export const HEAL_TAIL_MS = 3000;
+
+/**
+ * Service probes that still fail now and then in the last moments before the
+ * heal while other requests succeed. A service that fails over stops failing
+ * while the fault is still in place; one that keeps failing some requests
+ * (every third sent to a dead backend, say) only looks healthy in its
+ * longest-window figure. A probe failing throughout the tail is a plain
+ * outage (nothing could fail over, e.g. the whole quorum down) and is judged
+ * by its window length instead.
+ */
+export function stillFailingAtHeal(
+  service: readonly ProbeOutages[],
+  span: RunSpan,
+): { probes: string[]; tailMs: number } | undefined {
+  const injected = span.faultInjectedAt;
+  const healed = span.faultHealedAt ?? span.phases.find((p) => p.name === 'fault')?.end;
+  if (injected === undefined || healed === undefined || healed <= injected) return undefined;
+  const tailMs = Math.min(HEAL_TAIL_MS, (healed - injected) / 4);
+  const tailStart = healed - tailMs;
+  const probes = service
+    .filter((p) => {
+      const inTail = p.windows.filter((w) => w.start < healed && (w.end ?? Infinity) > tailStart);
+      const wholeTailDown = inTail.some((w) => w.start <= tailStart && (w.end ?? Infinity) >= healed);
+      return inTail.length > 0 && !wholeTailDown;
+    })
+    .map((p) => p.probe);
+  return probes.length > 0 ? { probes, tailMs } : undefined;
 }
 
 export function apiP99Verdict(inputs: VerdictInputs, thresholdMs: number): Verdict {

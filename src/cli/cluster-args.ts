@@ -32,7 +32,7 @@ export const CLUSTER_FLAGS_HELP = `cluster options (defaults in parentheses):
   --haproxy-fall N              failed checks before a backend is down (3)
   --haproxy-rise N              passed checks before a backend is up (2)
   --cert-lifetime-days N        lifetime of every certificate (365)
-  --restart-backoff-ms N        first restart delay of a dead component (1000)
+  --restart-backoff-ms N        first restart delay of a dead component (5000)
   --no-restart a,b              components not restarted when they die (none)
   --fake-nodes N                kwok worker nodes (2)
   --state-root DIR              where cluster files live (/dev/shm/kube-ha-drill)`;

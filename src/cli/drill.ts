@@ -1,3 +1,4 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ensureComponents } from '../components/components.ts';
 import { requireRoot } from '../cluster/local/provider.ts';
@@ -6,7 +7,7 @@ import { runDrill } from '../drill/run-drill.ts';
 import { applyOverrides } from '../scenario/overrides.ts';
 import { listScenarios, loadScenario } from '../scenario/load.ts';
 import { repoRoot } from '../components/manifest.ts';
-import { ExitCode } from '../util/errors.ts';
+import { ExitCode, UsageError } from '../util/errors.ts';
 import { defaultReportDir, DRILL_USAGE, parseDrillArgs } from './drill-args.ts';
 import { main } from './main.ts';
 
@@ -32,6 +33,15 @@ main(async (argv) => {
     options.reportDir ?? path.join(repoRoot, defaultReportDir(scenario.name, startedAt)),
   );
   requireRoot();
+  try {
+    mkdirSync(reportDir, { recursive: true });
+    accessSync(reportDir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(
+      `cannot write the reports to ${reportDir}: ${(err as Error).message}`,
+      'choose a writable directory with --report-dir',
+    );
+  }
   const components = await ensureComponents();
   const run = await runDrill({
     scenario,

@@ -1,5 +1,6 @@
 /** Health questions every provider's cluster can be asked over the network, with the admin's credentials. */
 import http from 'node:http';
+import https from 'node:https';
 import { httpsRequest, type TlsMaterial } from '../util/tls-client.ts';
 
 export interface EtcdMemberStatus {
@@ -74,4 +75,20 @@ export async function leaseHolder(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * /healthz of a controller-manager or scheduler: served on their own
+ * self-signed certificate and open to anonymous clients, so nothing to verify
+ * or present; the address is a node of our own network.
+ */
+export function selfSignedHealthz(url: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = https.get(url, { timeout: timeoutMs, agent: false, rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }

@@ -1,3 +1,5 @@
+import type { FailoverBounds } from '../analysis/bounds.ts';
+
 /**
  * The shape of a cluster, independent of the provider that makes it: what
  * drills, probes and faults address. Providers fill it in.
@@ -34,14 +36,7 @@ export interface EtcdClientTls {
 }
 
 /** Timings of the cluster's configuration that bound failover; reports print them next to the figures. */
-export interface FailoverBounds {
-  etcdHeartbeatMs: number;
-  etcdElectionTimeoutMs: number;
-  haproxyInterMs: number;
-  haproxyFall: number;
-  haproxyRise: number;
-  supervisorBackoffMs: number;
-}
+export type { FailoverBounds } from '../analysis/bounds.ts';
 
 export interface ClusterInfo {
   name: string;

@@ -18,10 +18,6 @@ export class Components {
     if (!rec) throw new EnvironmentError(`component ${name} is not provisioned`, 'run `npm run setup`');
     return rec.path;
   }
-
-  version(name: string): string {
-    return this.byName.get(name)?.version ?? 'unknown';
-  }
 }
 
 /**

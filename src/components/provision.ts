@@ -143,6 +143,10 @@ export async function provision(manifest: Manifest, opts: ProvisionOptions = {})
   return records;
 }
 
+function sha256FileSync(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
 /** What is provisioned now, without building anything: for reports and lazy checks. */
 export function provisionedRecords(
   manifest: Manifest,
@@ -155,8 +159,11 @@ export function provisionedRecords(
     for (const bin of build.binaries) {
       const rec =
         prov?.version === build.version ? prov.binaries.find((b) => b.name === bin.name) : undefined;
-      if (rec && existsSync(rec.path)) records.push(...goRecords({ ...prov!, binaries: [rec] }));
-      else missing.push(`${bin.name} ${build.version}`);
+      if (!rec || !existsSync(rec.path)) missing.push(`${bin.name} ${build.version}`);
+      // Hashed now, not copied from the record: reports carry the sha256 of what actually ran.
+      else if (sha256FileSync(rec.path) !== rec.sha256)
+        missing.push(`${bin.name} ${build.version} (changed since it was built)`);
+      else records.push(...goRecords({ ...prov!, binaries: [rec] }));
     }
   }
   for (const p of manifest.debianPackages) {
@@ -167,7 +174,7 @@ export function provisionedRecords(
     }
     const version =
       spawnSync('dpkg-query', ['-W', '-f=${Version}', p.package], { encoding: 'utf8' }).stdout?.trim() ?? '';
-    const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const sha256 = sha256FileSync(file);
     records.push({ name: p.binary, source: 'debian', version, path: file, sha256, reportedVersion: '' });
   }
   return { records, missing };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Verdict } from '../analysis/verdict.ts';
 import { repoRoot } from '../components/manifest.ts';
+import { boundsOf, resolveLocalConfig } from '../cluster/local/config.ts';
 import { buildReport, exitCodeFor, type Report } from '../report/report-model.ts';
 import { writeReports } from '../report/write-reports.ts';
 import type { DrillRun } from './run-drill.ts';
@@ -70,7 +71,7 @@ export function drillReport(run: DrillRun): Report {
             scenario: JSON.parse(JSON.stringify(req.scenario)),
           }
         : { scenario: JSON.parse(JSON.stringify(req.scenario)) },
-      bounds: cluster?.bounds ?? { etcdElectionTimeoutMs: 1000, etcdHeartbeatMs: 100 },
+      bounds: cluster?.bounds ?? boundsOf(resolveLocalConfig()),
     },
     slos: req.scenario.slos,
     timeline: run.recorder.timeline,

@@ -1,6 +1,5 @@
 import type { Recorder } from '../observe/recorder.ts';
 import type { Sample } from '../observe/timeline.ts';
-import type { Scenario } from '../scenario/types.ts';
 import { isApiProbe } from '../analysis/probes.ts';
 
 const WINDOW_MS = 5000;
@@ -19,7 +18,7 @@ export class LiveStatus {
   private readonly t0 = Date.now();
   private readonly tty = process.stderr.isTTY === true;
 
-  constructor(recorder: Recorder, _scenario: Scenario) {
+  constructor(recorder: Recorder) {
     recorder.onSample((s) => {
       if (isApiProbe(s.probe) || s.probe.startsWith('dns') || s.probe === 'watch') this.recent.push(s);
     });

@@ -64,7 +64,8 @@ export class Observers {
       cert: cluster.adminTls.cert,
       key: cluster.adminTls.key,
       rate: scenario.load.rate,
-      durationSeconds: Math.ceil(baselineSeconds + holdSeconds + recoverySeconds),
+      // An upper bound only: the drill stops k6 when the recovery phase ends.
+      durationSeconds: Math.ceil(baselineSeconds + holdSeconds + recoverySeconds) + 600,
       runId,
       namespace: PROBE_NAMESPACE,
       mix: scenario.load.mix,
@@ -84,13 +85,17 @@ export class Observers {
   }
 
   /** Stops probes and load; k6's per-request results join the timeline. */
-  async stop(early = false): Promise<void> {
+  async stop(): Promise<void> {
+    const load = this.k6.finish();
     await Promise.all(this.loops.map((l) => l.stop()));
     await this.watch.stop();
-    for (const s of await this.k6.finish(early)) this.recorder.sample(s);
-  }
-
-  kill(): void {
-    this.k6.kill();
+    const { samples, exitCode } = await load;
+    for (const s of samples) this.recorder.sample(s);
+    if (samples.length === 0) {
+      this.recorder.event(
+        'error',
+        `k6 made no requests (exit code ${exitCode}); see k6.log beside the report`,
+      );
+    }
   }
 }

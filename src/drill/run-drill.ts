@@ -5,7 +5,6 @@
  * the drill is removed, and a report is written.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Components } from '../components/components.ts';
@@ -19,7 +18,6 @@ import { Recorder } from '../observe/recorder.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { CleanupStack } from '../util/cleanup-stack.ts';
 import { EnvironmentError, errorMessage } from '../util/errors.ts';
-import { sleep } from '../util/proc.ts';
 import { progress } from '../util/progress.ts';
 import { LiveStatus } from './live-status.ts';
 import { Observers } from './observers.ts';
@@ -70,9 +68,16 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
   mkdirSync(workDir, { recursive: true });
   let interruptWake: (() => void) | undefined;
   cleanup.onInterrupt(() => interruptWake?.());
-  /** Sleeps through a phase, but wakes at once on Ctrl-C. */
+  /** Sleeps through a phase, but wakes at once on Ctrl-C (and does not start after one). */
   const hold = async (seconds: number) => {
-    await Promise.race([sleep(seconds * 1000), new Promise<void>((r) => (interruptWake = r))]);
+    if (!cleanup.interrupted) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((r) => (timer = setTimeout(r, seconds * 1000))),
+        new Promise<void>((r) => (interruptWake = r)),
+      ]);
+      clearTimeout(timer);
+    }
     if (cleanup.interrupted) throw new EnvironmentError(`interrupted by ${cleanup.interrupted}`);
   };
 
@@ -88,17 +93,18 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
         );
       progress(`reusing cluster ${cluster.name} at ${cluster.endpoints.apiServer}`);
     } else {
+      // up() removes what it made when it fails; only a cluster this drill made is removed at the end.
+      cluster = await up({
+        owner: req.keepCluster ? 'drill-kept' : 'drill',
+        components: req.components,
+        config: { etcdTopology: scenario.cluster.etcdTopology },
+      });
       cleanup.push('remove the cluster', async () => {
         if (req.keepCluster && run.status === 'completed')
           return progress('cluster kept running (--keep-cluster); remove it with `npm run cluster -- down`');
         progress('removing the cluster');
         const { left } = await down();
         if (left.length) throw new Error(`left behind: ${left.join(', ')}`);
-      });
-      cluster = await up({
-        owner: req.keepCluster ? 'drill-kept' : 'drill',
-        components: req.components,
-        config: { etcdTopology: scenario.cluster.etcdTopology },
       });
     }
     if (cleanup.interrupted) throw new EnvironmentError(`interrupted by ${cleanup.interrupted}`);
@@ -134,12 +140,9 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     );
     let observersStopped = false;
     cleanup.push('stop probes and load', async () => {
-      if (!observersStopped) {
-        observers.kill();
-        await observers.stop(true);
-      }
+      if (!observersStopped) await observers.stop();
     });
-    const live = new LiveStatus(recorder, scenario);
+    const live = new LiveStatus(recorder);
     cleanup.push('stop the progress display', async () => live.stop());
     observers.start();
     live.start();
@@ -197,8 +200,4 @@ function mergeProcessEvents(ctl: LocalControl, recorder: Recorder): void {
     recorder.event(e.kind, e.message, { component: e.component, node: e.node, pid: e.pid ?? null }, e.at);
   }
   recorder.timeline.events.sort((a, b) => a.at - b.at);
-}
-
-export function hostName(): string {
-  return os.hostname();
 }

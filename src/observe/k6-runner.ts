@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EnvironmentError } from '../util/errors.ts';
 import { progress } from '../util/progress.ts';
 import { k6Samples } from './k6-results.ts';
 import type { Sample } from './timeline.ts';
@@ -68,19 +67,25 @@ export class K6Load {
         },
       },
     );
+    closeSync(log); // k6 has its own copy
     this.exited = new Promise((resolve) => {
       this.child!.on('exit', (code) => resolve(code));
       this.child!.on('error', () => resolve(-1));
     });
-    progress(`load: k6 at ${this.o.rate} req/s for ${this.o.durationSeconds}s`);
+    progress(
+      `load: k6 at ${this.o.rate} req/s until the drill stops it (at most ${this.o.durationSeconds}s)`,
+    );
   }
 
-  /** Waits for k6 to finish (or stops it), then reads every request it made. */
-  async finish(stopNow = false): Promise<Sample[]> {
-    if (!this.child || !this.exited) return [];
-    if (stopNow) this.child.kill('SIGINT');
-    // k6 finishes gracefully on SIGINT; a drill being stopped waits for it only briefly.
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), stopNow ? 5000 : 20_000);
+  /**
+   * Stops k6 (SIGINT: it ends its requests in flight and flushes its output),
+   * then reads every request it made. The load runs until the drill stops it,
+   * so it covers the phases as they really lasted, inject and heal included.
+   */
+  async finish(): Promise<{ samples: Sample[]; exitCode: number | null }> {
+    if (!this.child || !this.exited) return { samples: [], exitCode: null };
+    this.child.kill('SIGINT');
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
     const code = await this.exited;
     clearTimeout(timer);
     let text = '';
@@ -92,15 +97,6 @@ export class K6Load {
     const samples = k6Samples(text);
     // Every request is now in the timeline (report.json); the raw points are several MB.
     rmSync(this.out, { force: true });
-    if (samples.length === 0 && !stopNow) {
-      throw new EnvironmentError(
-        `k6 made no requests (exit code ${code}); see ${path.join(this.o.workDir, 'k6.log')}`,
-      );
-    }
-    return samples;
-  }
-
-  kill(): void {
-    this.child?.kill('SIGKILL');
+    return { samples, exitCode: code };
   }
 }

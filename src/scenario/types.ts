@@ -1,3 +1,5 @@
+import type { Slos } from '../analysis/verdict.ts';
+
 /**
  * A scenario is plain data: which cluster it needs, how it loads it, which
  * faults it injects for how long, and the SLOs a run is judged by. Users write
@@ -83,17 +85,8 @@ export interface Phases {
   recoverySeconds: number;
 }
 
-/** What a run must achieve to pass; each becomes one verdict in the report. */
-export interface Slos {
-  /** Longest outage window any probe may see. Default 30. */
-  failoverSeconds: number;
-  /** p99 latency of API requests outside the fault window. Default 500. */
-  apiP99Ms: number;
-  /** Share of failed requests outside the fault window, in percent. Default 0.1. */
-  errorRatePercent: number;
-  /** Acknowledged writes missing or changed after recovery. Default 0. */
-  lostWrites: number;
-}
+/** What a run must achieve to pass; each becomes one verdict (defined with the verdicts that judge it). */
+export type { Slos } from '../analysis/verdict.ts';
 
 export interface Scenario {
   /** Lower-case letters, digits and dashes; a shipped scenario is named after its file. */
@@ -153,12 +146,7 @@ export const DEFAULT_LOAD: LoadProfile = {
   probeTimeoutMs: 2000,
 };
 export const DEFAULT_PHASES: Phases = { baselineSeconds: 10, holdSeconds: 20, recoverySeconds: 20 };
-export const DEFAULT_SLOS: Slos = {
-  failoverSeconds: 30,
-  apiP99Ms: 500,
-  errorRatePercent: 0.1,
-  lostWrites: 0,
-};
+export { DEFAULT_SLOS } from '../analysis/verdict.ts';
 export const DEFAULT_APISERVER_TARGET: ApiserverTarget = 'node-1';
 export const DEFAULT_ETCD_PARTITION_TARGET: EtcdPartitionTarget = 'leader';
 export const DEFAULT_COREDNS_REPLICA: CorednsReplica = 0;

@@ -210,9 +210,10 @@ describe('drills end to end on the local provider', function () {
   });
 
   it('after a kill -9 of a drill, the next drill removes what it left and runs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-kill9-'));
     const child = execa(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/drill.ts', 'etcd-partition', ...LONG_HOLD],
+      ['--import', 'tsx', 'src/cli/drill.ts', 'etcd-partition', '--report-dir', dir, ...LONG_HOLD],
       {
         cwd: repo,
         reject: false,
@@ -231,5 +232,6 @@ describe('drills end to end on the local provider', function () {
     await expectSoundRun(r);
     const k6 = await execa('pgrep', ['-x', 'k6'], { reject: false });
     expect(k6.stdout.trim(), 'no k6 left running').to.equal('');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

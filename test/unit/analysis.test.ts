@@ -604,6 +604,41 @@ describe('analysis: bounds and verdicts', () => {
     expect(v.detail).to.contain('No fault-inject event');
   });
 
+  it('failover: a service still failing just before the heal has not failed over, however short its windows', () => {
+    // Every third request of the fault window goes to a backend that is never taken out.
+    const reads = Array.from({ length: 100 }, (_, i) => {
+      const start = i * 300;
+      const broken = start >= 10_000 && start < 20_000 && i % 3 === 0;
+      return sample('api-read', start, start + 20, broken ? 'error' : 'ok');
+    });
+    const v = verdictOf(judged(phasedTimeline(reads)), 'failover');
+    expect(v.measured, 'each window is short').to.be.below(1);
+    expect(v.pass).to.equal(false);
+    expect(v.detail).to.contain('Still failing some requests in the last 2.500 s before the heal: api-read.');
+  });
+
+  it('failover: a service that stopped failing well before the heal passes', () => {
+    const reads = Array.from({ length: 100 }, (_, i) => {
+      const start = i * 300;
+      const broken = start >= 10_000 && start < 13_000;
+      return sample('api-read', start, start + 20, broken ? 'error' : 'ok');
+    });
+    const v = verdictOf(judged(phasedTimeline(reads)), 'failover');
+    expect(v.pass, v.detail).to.equal(true);
+    expect(v.measured).to.be.closeTo(3.02, 0.31);
+  });
+
+  it('leader: a killed leader restarted before the others campaigned and elected again is a leader change', () => {
+    // Recorded: etcd-leader-kill with a 1 s restart back-off; node-3 came back in 1.1 s and won term 3.
+    const t = loadFixture('etcd-leader-kill-reelected');
+    const injected = t.events.find((e) => e.kind === 'fault-inject')!.at;
+    const l = analyzeLeader(t.etcdStatus, injected);
+    expect(l.leaderAtInjection).to.equal('a7d2fa296de02eeb');
+    expect(l.changes).to.have.length(1);
+    expect(l.changes[0]).to.include({ fromMember: 'node-3', toMember: 'node-3', raftTerm: 3 });
+    expect(l.newLeaderAfterInjectionMs).to.be.within(1000, 1200);
+  });
+
   it('API P99 covers the API requests outside the fault window and says what it included', () => {
     const timeline = phasedTimeline([
       ...Array.from({ length: 98 }, (_, i) => sample('api-read', i * 100, i * 100 + 10)),

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FailoverBounds, NodeInfo } from '../topology.ts';
 import { UsageError } from '../../util/errors.ts';
-import { hostInCidr, isLoopback, parseCidr } from '../../util/net.ts';
+import { cidrContains, hostInCidr, parseCidr } from '../../util/net.ts';
 
 /** Every option of the local provider, with its default. */
 export interface LocalClusterConfig {
@@ -24,7 +24,11 @@ export interface LocalClusterConfig {
   haproxyRise: number;
   /** Certificate lifetime of every certificate the cluster's PKI issues. */
   certLifetimeDays: number;
-  /** Restart back-off of supervised processes: first delay, doubled per quick crash up to the max. */
+  /**
+   * Restart back-off of supervised processes: first delay, doubled per quick crash up to the max.
+   * 5 s by default: longer than an etcd election (2 x election timeout), so a killed leader comes
+   * back as a follower instead of winning again before the survivors campaign (the kubelet waits 10 s).
+   */
   restartBackoffMs: number;
   restartBackoffMaxMs: number;
   /** Components that are not restarted when they die (e.g. ["etcd"]). */
@@ -47,8 +51,8 @@ export const LOCAL_DEFAULTS: LocalClusterConfig = {
   haproxyFall: 3,
   haproxyRise: 2,
   certLifetimeDays: 365,
-  restartBackoffMs: 1000,
-  restartBackoffMaxMs: 10_000,
+  restartBackoffMs: 5000,
+  restartBackoffMaxMs: 20_000,
   noRestart: [],
   fakeNodes: 2,
   stateRoot: existsSync('/dev/shm') ? '/dev/shm/kube-ha-drill' : '/run/kube-ha-drill',
@@ -103,7 +107,6 @@ export function boundsOf(c: LocalClusterConfig): FailoverBounds {
     haproxyInterMs: c.haproxyInterMs,
     haproxyFall: c.haproxyFall,
     haproxyRise: c.haproxyRise,
-    supervisorBackoffMs: c.restartBackoffMs,
   };
 }
 
@@ -128,7 +131,10 @@ export function resolveLocalConfig(
   try {
     const cidr = parseCidr(c.subnet);
     if (cidr.prefix > 27) bad('subnet', 'is too small: the cluster needs at least a /27');
-    if (isLoopback(hostInCidr(cidr, 1))) bad('subnet', 'must not be a loopback range');
+    // Test hosts get private addresses only: a public range would capture the host's traffic to it.
+    const inside = (range: string) => cidrContains(parseCidr(range), cidr);
+    if (!['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].some(inside))
+      bad('subnet', 'must lie in a private range (10/8, 172.16/12, 192.168/16 or 100.64/10)');
   } catch (err) {
     bad('subnet', `is invalid: ${(err as Error).message}`);
   }

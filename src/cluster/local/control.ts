@@ -5,7 +5,7 @@ import type { ClusterInfo } from '../topology.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
 import { signalIfOurs } from '../../util/proc.ts';
-import { iptablesArgs } from './network.ts';
+import { iptablesArgs, removeResource } from './network.ts';
 import { specId } from './process-spec.ts';
 import { readState, writeState, type Resource } from './state.ts';
 import { readEvents, readHolds, readProcessTable, setHolds, waitForRunning } from './supervisor-client.ts';
@@ -134,12 +134,7 @@ export class LocalControl implements ClusterControl {
 
   async heal(node: string): Promise<void> {
     const rules = this.rulesFor(node);
-    for (const r of rules) {
-      for (let i = 0; i < 10; i++) {
-        const res = await run('iptables', iptablesArgs(r, '-D'), { netns: r.netns, allowFailure: true });
-        if (res.exitCode !== 0) break;
-      }
-    }
+    for (const r of rules) await removeResource(r);
     const state = readState(this.info.dir);
     if (state) {
       const gone = new Set(rules.map((r) => JSON.stringify(r)));

@@ -1,6 +1,6 @@
 import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
-import { cidrOverlaps, parseCidr } from '../../util/net.ts';
+import { cidrOf, cidrOverlaps, parseCidr } from '../../util/net.ts';
 import type { Layout } from './config.ts';
 import { recordResource, type ClusterState, type Resource } from './state.ts';
 
@@ -15,12 +15,14 @@ export async function checkNetworkFree(layout: Layout): Promise<void> {
   const routes = (await run('ip', ['-4', 'route', 'show', 'table', 'all'], { installHint: IP_HINT })).stdout;
   const ours = parseCidr(layout.config.subnet);
   for (const line of routes.split('\n')) {
-    const dst = line.split(' ')[0] ?? '';
+    // "10.1.0.0/24 dev x", "blackhole 10.2.0.0/16", "local 10.3.0.1 dev y table local": all claim addresses.
+    const words = line.trim().split(/\s+/);
+    const dst = /^\d/.test(words[0] ?? '') ? words[0]! : (words[1] ?? '');
     const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?$/.exec(dst);
-    if (!m || line.includes(`dev ${layout.bridge}`)) continue;
+    if (!m || words[0] === 'broadcast' || line.includes(`dev ${layout.bridge}`)) continue;
     const prefix = Number(m[2] ?? 32);
-    if (prefix === 0 || line.startsWith('local ') || line.startsWith('broadcast ')) continue;
-    if (cidrOverlaps(ours, parseCidr(`${m[1]}/${Math.max(prefix, 8)}`))) {
+    if (prefix === 0) continue;
+    if (cidrOverlaps(ours, cidrOf(m[1]!, prefix))) {
       throw new EnvironmentError(
         `subnet ${layout.config.subnet} overlaps the existing route "${line.trim()}"`,
         'choose a free subnet with --subnet (e.g. 10.214.0.0/24)',

@@ -2,10 +2,11 @@
  * The local provider: a kubeadm-style stacked HA control plane on this
  * machine, each node a network namespace, every part a real upstream binary.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Components } from '../../components/components.ts';
-import { EnvironmentError } from '../../util/errors.ts';
+import { EnvironmentError, errorMessage } from '../../util/errors.ts';
 import { portFree } from '../../util/net.ts';
 import { isAlive, sleep } from '../../util/proc.ts';
 import { progress } from '../../util/progress.ts';
@@ -49,10 +50,6 @@ export function requireRoot(): void {
   }
 }
 
-export function clusterDir(config: Partial<LocalClusterConfig> = {}): string {
-  return layoutOf(resolveLocalConfig(config)).dir;
-}
-
 /** Brings the cluster up and returns when every component is healthy; on failure removes what it made. */
 export async function up(opts: UpOptions): Promise<ClusterInfo> {
   requireRoot();
@@ -88,9 +85,23 @@ export async function up(opts: UpOptions): Promise<ClusterInfo> {
     return info;
   } catch (err) {
     progress(`cluster ${config.name} failed to come up; removing what was made`);
-    await teardown(layout.dir, config.name).catch(() => undefined);
+    const logs = keepLogs(layout.dir, config.name);
+    const left = await teardown(layout.dir, config.name)
+      .then(() => remnants(layout.dir, config.name))
+      .catch((e: unknown) => [`teardown failed: ${errorMessage(e)}`]);
+    if (left.length) progress(`could not remove: ${left.join(', ')}; run \`npm run cluster -- down\``);
+    if (logs && err instanceof EnvironmentError) err.message += `\n  component logs kept at ${logs}`;
     throw err;
   }
+}
+
+/** Copies the component logs of a failed start out of the cluster directory, which teardown removes. */
+function keepLogs(dir: string, name: string): string | undefined {
+  const logs = path.join(dir, 'logs');
+  if (!existsSync(logs)) return undefined;
+  const target = mkdtempSync(path.join(os.tmpdir(), `kube-ha-drill-${name}-failed-start-`));
+  cpSync(logs, target, { recursive: true });
+  return target;
 }
 
 /** A leftover of a killed drill is removed; a cluster somebody brought up on purpose is not touched. */
@@ -401,7 +412,7 @@ async function waitFor(
     .map((p) => `${p.id} (${p.restarts} restarts)`);
   throw new EnvironmentError(
     `timed out waiting for: ${what}${crashed.length ? `; crashing: ${crashed.join(', ')}` : ''}`,
-    `read the component logs in ${path.join(dir, 'logs')} (kept until \`npm run cluster -- down\`)`,
+    'read the component logs named below',
   );
 }
 

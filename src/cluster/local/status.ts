@@ -1,5 +1,5 @@
 import { loadTls } from '../../util/tls-client.ts';
-import { apiserverReady, etcdStatus, httpOk, leaseHolder } from '../health.ts';
+import { apiserverReady, etcdStatus, httpOk, leaseHolder, selfSignedHealthz } from '../health.ts';
 import type { ClusterInfo } from '../topology.ts';
 import { readProcessTable } from './supervisor-client.ts';
 
@@ -63,18 +63,29 @@ export async function clusterStatus(info: ClusterInfo): Promise<ClusterStatus> {
       case 'kube-controller-manager':
       case 'kube-scheduler': {
         const holder = p.component === 'kube-scheduler' ? schedHolder : kcmHolder;
-        healthy = p.state === 'running';
-        detail = holder?.startsWith(`${p.node}_`) ? 'holds the lease' : 'standby';
-        if (holder === undefined) detail = 'no lease holder';
+        const port = p.component === 'kube-scheduler' ? 10259 : 10257;
+        healthy = await selfSignedHealthz(`https://${node?.ip}:${port}/healthz`);
+        const role =
+          holder === undefined
+            ? 'no lease holder'
+            : holder.startsWith(`${p.node}_`)
+              ? 'holds the lease'
+              : 'standby';
+        detail = `/healthz ${healthy ? 'ok' : 'failing'}, ${role}`;
         break;
       }
+      case 'haproxy':
+        healthy = await apiserverReady(info.endpoints.apiServer, admin);
+        detail = healthy ? '/readyz through it ok' : '/readyz through it failing';
+        break;
       case 'coredns':
         healthy = await httpOk(`http://${node?.ip}:8181/ready`);
         detail = healthy ? '/ready ok' : '/ready failing';
         break;
       default:
+        // kwok serves no health endpoint of its own: running is all it can say.
         healthy = p.state === 'running';
-        detail = p.state;
+        detail = `${p.state} (no health endpoint)`;
     }
     rows.push({
       id: p.id,

@@ -11,6 +11,7 @@ import {
   appendFileSync,
   mkdirSync,
   openSync,
+  closeSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -81,6 +82,14 @@ function start(entry: Entry): void {
     stdio: ['ignore', log, log],
     env: { ...process.env, ...spec.env },
     detached: true, // own process group: a signal to the supervisor's group does not reach it
+  });
+  closeSync(log); // the child has its own copy
+  // A program that cannot be started exits like one that crashed: logged, then restarted after the back-off.
+  child.on('error', (err) => {
+    appendFileSync(
+      path.join(logDir, `${spec.id.replace('@', '-')}.log`),
+      `supervisor: cannot start: ${err.message}\n`,
+    );
   });
   const startedAt = Date.now();
   entry.child = child;

@@ -1,17 +1,42 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { run } from '../../util/exec.ts';
 import { cmdline, isAlive, signalIfOurs, sleep, waitForExit } from '../../util/proc.ts';
 import { removeResource } from './network.ts';
-import { readState, type Resource } from './state.ts';
+import { readState, statePath, type Resource } from './state.ts';
 import { readProcessTable, supervisorMarker } from './supervisor-client.ts';
 
-/** Every process on the machine whose command line names the cluster's directory: they are all ours. */
+/** Programs the cluster runs (with the wrappers that exec them); nothing else is ever signalled. */
+const OWN_PROGRAMS = new Set([
+  'etcd',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'haproxy',
+  'coredns',
+  'kwok',
+  'k6',
+  'ip',
+  'unshare',
+  'sh',
+]);
+
+function isOwnProgram(cl: string): boolean {
+  const program = path.basename(cl.split(' ')[0] ?? '');
+  return OWN_PROGRAMS.has(program) || (program === 'node' && cl.includes('supervisor.ts'));
+}
+
+/**
+ * Processes of the cluster: one of its programs, with the cluster's directory
+ * on its command line (every config, cert and data path lives there). A
+ * shell or editor that merely names the directory is left alone.
+ */
 export function processesOf(dir: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     const cl = cmdline(Number(entry));
-    if (cl && (cl.includes(`${dir}/`) || cl.endsWith(dir))) pids.push(Number(entry));
+    if (cl && (cl.includes(`${dir}/`) || cl.endsWith(dir)) && isOwnProgram(cl)) pids.push(Number(entry));
   }
   return pids;
 }
@@ -33,12 +58,17 @@ async function leftoverResources(name: string): Promise<Resource[]> {
   for (const table of ['filter', 'nat']) {
     const rules = await run('iptables', ['-w', '-t', table, '-S'], { allowFailure: true });
     for (const line of rules.stdout.split('\n')) {
-      if (!line.startsWith('-A ') || !line.includes(`kube-ha-drill:${name}`)) continue;
+      if (!line.startsWith('-A ') || !ruleBelongsTo(line, name)) continue;
       const [, chain, ...args] = splitRule(line);
       found.push({ kind: 'iptables', table, chain: chain!, args });
     }
   }
   return found;
+}
+
+/** The rule's comment names exactly this cluster ("kube-ha-drill:khd" or "kube-ha-drill:khd:partition"). */
+export function ruleBelongsTo(line: string, name: string): boolean {
+  return new RegExp(`--comment "?kube-ha-drill:${name}(:[a-z-]+)?("|\\s|$)`).test(line);
 }
 
 /** Splits an `iptables -S` line into words, honouring the quotes around comments. */
@@ -87,8 +117,11 @@ export async function teardown(dir: string, name: string): Promise<string[]> {
     removed.push(`${describeResource(r)} (not in the state file)`);
   }
   // 4. Files last: the state file was our map.
-  rmSync(dir, { recursive: true, force: true });
-  removed.push(`directory ${dir}`);
+  // Only a directory with our state file in it is ours to delete.
+  if (existsSync(statePath(dir))) {
+    rmSync(dir, { recursive: true, force: true });
+    removed.push(`directory ${dir}`);
+  }
   return [...new Set(removed)];
 }
 
