@@ -14,6 +14,18 @@ import { repo, testComponents } from './helpers.ts';
 /** SHORT with a hold long enough to interrupt the drill inside it. */
 const LONG_HOLD = SHORT.map((a, i) => (SHORT[i - 1] === '--hold' ? '60s' : a));
 
+/** Starts etcd-partition with a long hold and returns once the partition is in place. */
+async function partitionInProgress(reportDir: string): Promise<{ child: ResultPromise }> {
+  const child = execa(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/drill.ts', 'etcd-partition', '--report-dir', reportDir, ...LONG_HOLD],
+    { cwd: repo, reject: false, env: { KHD_NO_LAZY_SETUP: '1' } },
+  );
+  await untilOutput(child, /fault: partition/);
+  // Wrapped: an async function returning the (thenable) child would wait for it to exit.
+  return { child };
+}
+
 /** Resolves when the child's stderr matches (the drill prints each step there). */
 function untilOutput(child: ResultPromise, re: RegExp, timeoutMs = 120_000): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -184,16 +196,7 @@ describe('drills end to end on the local provider', function () {
 
   it('Ctrl-C during the fault heals it, writes a report that says why it stopped, and removes the cluster', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-sigint-'));
-    const child = execa(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/drill.ts', 'etcd-partition', '--report-dir', dir, ...LONG_HOLD],
-      {
-        cwd: repo,
-        reject: false,
-        env: { KHD_NO_LAZY_SETUP: '1' },
-      },
-    );
-    await untilOutput(child, /fault: partition/);
+    const { child } = await partitionInProgress(dir);
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode, String(r.stderr).slice(-2000)).to.equal(3);
@@ -211,16 +214,7 @@ describe('drills end to end on the local provider', function () {
 
   it('after a kill -9 of a drill, the next drill removes what it left and runs', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-kill9-'));
-    const child = execa(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/drill.ts', 'etcd-partition', '--report-dir', dir, ...LONG_HOLD],
-      {
-        cwd: repo,
-        reject: false,
-        env: { KHD_NO_LAZY_SETUP: '1' },
-      },
-    );
-    await untilOutput(child, /fault: partition/);
+    const { child } = await partitionInProgress(dir);
     child.kill('SIGKILL');
     await child;
     expect(

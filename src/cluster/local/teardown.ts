@@ -2,24 +2,13 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../../util/exec.ts';
 import { cmdline, isAlive, signalIfOurs, sleep, waitForExit } from '../../util/proc.ts';
+import { COMPONENTS } from './config.ts';
 import { removeResource } from './network.ts';
 import { readState, statePath, type Resource } from './state.ts';
 import { readProcessTable, supervisorMarker } from './supervisor-client.ts';
 
 /** Programs the cluster runs (with the wrappers that exec them); nothing else is ever signalled. */
-const OWN_PROGRAMS = new Set([
-  'etcd',
-  'kube-apiserver',
-  'kube-controller-manager',
-  'kube-scheduler',
-  'haproxy',
-  'coredns',
-  'kwok',
-  'k6',
-  'ip',
-  'unshare',
-  'sh',
-]);
+const OWN_PROGRAMS = new Set<string>([...COMPONENTS, 'k6', 'ip', 'unshare', 'sh']);
 
 function isOwnProgram(cl: string): boolean {
   const program = path.basename(cl.split(' ')[0] ?? '');
