@@ -34,7 +34,9 @@ describe('local provider: a real 3-master HA control plane', function () {
   let kubectl: (...args: string[]) => Promise<string>;
   const layout = layoutOf(resolveLocalConfig());
 
-  before(async () => {
+  before(async function () {
+    // On a fresh machine the first use builds every component (about 15 minutes).
+    this.timeout(3_600_000);
     components = await testComponents();
     await down(); // whatever an earlier run left
     info = await up({ owner: 'cluster-up', components });

@@ -75,7 +75,9 @@ function injectedAt(r: DrillResult): number {
 describe('drills end to end on the local provider', function () {
   this.timeout(600_000);
 
-  before(async () => {
+  before(async function () {
+    // On a fresh machine the first use builds every component (about 15 minutes).
+    this.timeout(3_600_000);
     await testComponents();
     await down();
   });

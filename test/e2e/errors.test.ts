@@ -79,7 +79,9 @@ describe('clear errors for bad input and hostile conditions', function () {
   });
 
   describe('cluster up', () => {
-    before(async () => {
+    before(async function () {
+      // On a fresh machine the first use builds every component (about 15 minutes).
+      this.timeout(3_600_000);
       await testComponents();
     });
 
