@@ -27,6 +27,7 @@ export function httpsRequest(
   tls: TlsMaterial,
   opts: { method?: string; body?: string; timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<HttpsResult> {
+  const timeoutMs = opts.timeoutMs ?? 2000;
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,
@@ -36,7 +37,6 @@ export function httpsRequest(
         cert: tls.cert,
         key: tls.key,
         agent: false,
-        timeout: opts.timeoutMs ?? 2000,
         headers: {
           accept: 'application/json',
           ...(opts.body ? { 'content-type': 'application/json' } : {}),
@@ -52,12 +52,12 @@ export function httpsRequest(
         res.on('error', reject);
       },
     );
+    // One deadline for the whole exchange: connect, send, and read the answer.
     const timer = setTimeout(
-      () => req.destroy(new TimeoutError(`timed out after ${opts.timeoutMs ?? 2000} ms`)),
-      opts.timeoutMs ?? 2000,
+      () => req.destroy(new TimeoutError(`timed out after ${timeoutMs} ms`)),
+      timeoutMs,
     );
     req.on('close', () => clearTimeout(timer));
-    req.on('timeout', () => req.destroy(new TimeoutError(`timed out after ${opts.timeoutMs ?? 2000} ms`)));
     req.on('error', reject);
     if (opts.body) req.write(opts.body);
     req.end();
