@@ -2,11 +2,17 @@
  * Benchmarks that print figures (never pass/fail):
  *   npm run bench -- cluster-up [--runs 5]   time from `up` to every component healthy, and the
  *                                            resident memory of the whole cluster once up
- *   npm run bench -- drill [scenario]        wall time of one whole drill, cluster start included
+ *   npm run bench -- drill [scenario]        wall time of one whole drill, cluster start included,
+ *                                            and what it spent outside its phases
+ *   npm run bench -- capacity [--rates 25,50,100,150,200] [--seconds 30]
+ *                                            API P99 and errors of a healthy cluster at each k6
+ *                                            rate, and the CPU of the cluster, the drill and k6
  */
 import { execa } from 'execa';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { parseReport } from '../src/report/json.ts';
 import { ensureComponents } from '../src/components/components.ts';
 import { down, up } from '../src/cluster/local/provider.ts';
 import { processesOf } from '../src/cluster/local/teardown.ts';
@@ -14,6 +20,7 @@ import { cmdline } from '../src/util/proc.ts';
 import { main } from '../src/cli/main.ts';
 import { UsageError } from '../src/util/errors.ts';
 import { repoRoot } from '../src/components/manifest.ts';
+import { capacity } from './capacity.ts';
 
 function stats(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);
@@ -63,17 +70,25 @@ async function clusterUp(runs: number): Promise<void> {
 
 async function drillWallTime(scenario: string): Promise<void> {
   await ensureComponents();
-  const t0 = performance.now();
-  const r = await execa('npm', ['run', '-s', 'drill', '--', scenario], {
-    cwd: repoRoot,
-    reject: false,
-    all: true,
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  const exit = r.all?.split('\n').find((l) => l.startsWith('exit code')) ?? `exit code ${r.exitCode}`;
-  console.log(
-    `drill ${scenario}: wall time ${seconds.toFixed(1)} s (cluster start, phases, read-back, reports, teardown); ${exit}`,
-  );
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-bench-drill-'));
+  try {
+    const t0 = performance.now();
+    const r = await execa('npm', ['run', '-s', 'drill', '--', scenario, '--report-dir', dir], {
+      cwd: repoRoot,
+      reject: false,
+      all: true,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const exit = r.all?.split('\n').find((l) => l.startsWith('exit code')) ?? `exit code ${r.exitCode}`;
+    const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    const phases = report.timeline.phases.reduce((sum, p) => sum + (p.end - p.start), 0) / 1000;
+    console.log(
+      `drill ${scenario}: wall time ${seconds.toFixed(1)} s (npm start, cluster start, phases, read-back, reports, teardown); ${exit}`,
+    );
+    console.log(`  phases ${phases.toFixed(1)} s; everything else ${(seconds - phases).toFixed(1)} s`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main(async (argv) => {
@@ -85,6 +100,20 @@ main(async (argv) => {
   switch (what) {
     case 'cluster-up':
       return void (await clusterUp(runs));
+    case 'capacity': {
+      const list = (flag: string, fallback: string) => {
+        const at = rest.indexOf(flag);
+        return (at >= 0 ? (rest[at + 1] ?? '') : fallback).split(',').map(Number);
+      };
+      const rates = list('--rates', '25,50,100,150,200');
+      const [seconds] = list('--seconds', '30');
+      if (rates.some((r) => !Number.isInteger(r) || r < 1) || !seconds || seconds < 5)
+        throw new UsageError(
+          `capacity: --rates ${rates.join(',')} --seconds ${seconds}: rates must be whole numbers >= 1, seconds >= 5`,
+          'e.g. `npm run bench -- capacity --rates 50,100 --seconds 30`',
+        );
+      return void (await capacity(await ensureComponents(), rates, seconds));
+    }
     case 'drill':
       return void (await drillWallTime(
         rest.find((a) => !a.startsWith('--') && a !== String(runs)) ?? 'etcd-partition',
@@ -92,7 +121,7 @@ main(async (argv) => {
     default:
       throw new UsageError(
         `unknown benchmark "${what ?? ''}"`,
-        'use `npm run bench -- cluster-up [--runs 5]` or `npm run bench -- drill [scenario]`',
+        'use `npm run bench -- cluster-up [--runs 5]`, `npm run bench -- drill [scenario]` or `npm run bench -- capacity`',
       );
   }
 });

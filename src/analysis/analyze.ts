@@ -6,39 +6,36 @@ import {
   type FailoverBounds,
   type ServiceFailoverBound,
 } from './bounds.ts';
+import { crossChecks, type CrossCheck } from './cross-checks.ts';
+import { intervalFigures, type IntervalFigures } from './intervals.ts';
 import { analyzeLeader, type LeaderAnalysis } from './leader.ts';
 import { checkWrites, type WriteCheck } from './lost-writes.ts';
-import { outagesPerProbe, recoveryAfterHeal, type ProbeOutages, type Recovery } from './outages.ts';
+import { outagesPerProbe, type ProbeOutages } from './outages.ts';
 import {
   API_AGGREGATE_LABEL,
-  apiErrorRateOutsideFault,
   apiSamples,
   requestStats,
   statsPerPhase,
-  type ErrorRateOutsideFault,
   type PhaseStats,
   type RequestStats,
 } from './percentiles.ts';
 import { isApiProbe } from './probes.ts';
 import { runSpan, type RunSpan } from './run-span.ts';
-import { verdicts, type Slos, type Verdict } from './verdict.ts';
+import { serviceHealth, type ServiceHealth } from './service-health.ts';
+import { verdicts, type JudgingSettings, type Verdict } from './verdict.ts';
 
-/** A probe's failover next to the bound the configuration implies for it. */
-export interface FailoverFigure {
-  probe: string;
-  service: boolean;
-  failoverMs: number;
-  recovered: boolean;
-  injectionToRecoveryMs: number | null;
-  /** Only for service probes: per-member probes fail as long as the fault lasts. */
-  boundMs?: number;
-  withinBound?: boolean;
+/** What the analysis needs besides the timeline: the thresholds and the settings the run was made with. */
+export interface AnalysisSettings extends JudgingSettings {
+  bounds: FailoverBounds;
+  /** Requests per second asked of the load generator; absent when no load ran. */
+  loadRate?: number;
+  /** How often HAProxy's stats were polled. */
+  lbPollMs: number;
 }
 
 export interface FailoverAnalysis {
   bounds: ExpectedBound[];
   serviceBound?: ServiceFailoverBound;
-  perProbe: FailoverFigure[];
   /** The leader election against its own bound. */
   leaderElection?: { measuredMs: number; boundMs: number; withinBound: boolean };
 }
@@ -46,46 +43,37 @@ export interface FailoverAnalysis {
 /** Every figure of a run; pure data, safe to serialise. */
 export interface AnalysisFigures {
   run: RunSpan;
+  /** The rules and resolution the figures were made with. */
+  settings: {
+    slowMs: number;
+    sustainMs: number;
+    probeIntervalMs: number;
+    lbPollMs: number;
+    loadRate: number | null;
+  };
   requests: {
     perPhase: PhaseStats[];
     /** API probes over the whole run, every outcome included; reported, not judged by an SLO. */
     apiWholeRun: RequestStats & { probes: string[] };
-    /** API requests started in the baseline and recovery phases: the P99 and error-rate SLOs judge these. */
-    apiOutsideFault: ErrorRateOutsideFault;
   };
+  /** Failover, recovery and the unavailable windows of the service. */
+  service: ServiceHealth;
+  /** The intervals P99 and the error rate are judged over. */
+  intervals: IntervalFigures[];
   outages: ProbeOutages[];
-  /** Absent when the run has no heal. */
-  recovery?: Recovery;
   failover: FailoverAnalysis;
   leader: LeaderAnalysis;
   writes: WriteCheck;
+  crossChecks: CrossCheck[];
 }
 
 export interface Analysis extends AnalysisFigures {
   verdicts: Verdict[];
 }
 
-function failoverAnalysis(
-  outages: ProbeOutages[],
-  leader: LeaderAnalysis,
-  bounds: ExpectedBound[],
-): FailoverAnalysis {
+function failoverAnalysis(leader: LeaderAnalysis, bounds: ExpectedBound[]): FailoverAnalysis {
   const serviceBound = serviceFailoverBound(bounds);
-  const perProbe = outages.map((p): FailoverFigure => {
-    const figure: FailoverFigure = {
-      probe: p.probe,
-      service: p.service,
-      failoverMs: p.failoverMs,
-      recovered: p.recovered,
-      injectionToRecoveryMs: p.injectionToRecoveryMs,
-    };
-    if (p.service && serviceBound) {
-      figure.boundMs = serviceBound.ms;
-      figure.withinBound = p.recovered && p.failoverMs <= serviceBound.ms;
-    }
-    return figure;
-  });
-  const analysis: FailoverAnalysis = { bounds, perProbe };
+  const analysis: FailoverAnalysis = { bounds };
   if (serviceBound) analysis.serviceBound = serviceBound;
   const election = bounds.find((b) => b.id === 'etcd-leader-election');
   if (election && leader.newLeaderAfterInjectionMs !== undefined) {
@@ -98,42 +86,53 @@ function failoverAnalysis(
   return analysis;
 }
 
-export function analyzeFigures(timeline: Timeline, bounds: FailoverBounds): AnalysisFigures {
+export function analyzeFigures(timeline: Timeline, s: AnalysisSettings): AnalysisFigures {
   const run = runSpan(timeline);
-  const api = apiSamples(timeline.samples);
-  const apiProbes = [...new Set(timeline.samples.map((s) => s.probe).filter(isApiProbe))].sort();
-  const outages = outagesPerProbe(timeline.samples, run.end, run.faultInjectedAt);
+  const apiProbes = [...new Set(timeline.samples.map((x) => x.probe).filter(isApiProbe))].sort();
   const leader = analyzeLeader(timeline.etcdStatus, run.faultInjectedAt);
-  const figures: AnalysisFigures = {
+  const service = serviceHealth(timeline.samples, run, s.health);
+  return {
     run,
+    settings: {
+      slowMs: s.health.slowMs,
+      sustainMs: s.health.sustainMs,
+      probeIntervalMs: s.probeIntervalMs,
+      lbPollMs: s.lbPollMs,
+      loadRate: s.loadRate ?? null,
+    },
     requests: {
       perPhase: statsPerPhase(timeline.samples, run),
-      apiWholeRun: { ...requestStats(API_AGGREGATE_LABEL, api), probes: apiProbes },
-      apiOutsideFault: apiErrorRateOutsideFault(timeline.samples, run),
+      apiWholeRun: { ...requestStats(API_AGGREGATE_LABEL, apiSamples(timeline.samples)), probes: apiProbes },
     },
-    outages,
-    failover: failoverAnalysis(outages, leader, expectedBounds(bounds)),
+    service,
+    intervals: intervalFigures(service.intervals, timeline.samples, s.loadRate),
+    outages: outagesPerProbe(timeline.samples, run, s.health),
+    failover: failoverAnalysis(leader, expectedBounds(s.bounds)),
     leader,
-    writes: checkWrites(timeline.writes, timeline.readBack),
+    writes: checkWrites(timeline.writes, timeline.readBack, timeline.etcdReadBack),
+    crossChecks: crossChecks(timeline, run, leader, {
+      probeIntervalMs: s.probeIntervalMs,
+      lbPollMs: s.lbPollMs,
+      bounds: s.bounds,
+    }),
   };
-  if (run.faultHealedAt !== undefined) figures.recovery = recoveryAfterHeal(outages, run.faultHealedAt);
-  return figures;
 }
 
 /** Everything a drill's timeline says, and the verdict of each SLO. Pure: data in, figures out. */
-export function analyze(timeline: Timeline, slos: Slos, bounds: FailoverBounds): Analysis {
-  const figures = analyzeFigures(timeline, bounds);
+export function analyze(timeline: Timeline, s: AnalysisSettings): Analysis {
+  const figures = analyzeFigures(timeline, s);
   return {
     ...figures,
     verdicts: verdicts(
       {
         span: figures.run,
         outages: figures.outages,
-        apiWholeRun: figures.requests.apiWholeRun,
-        apiOutsideFault: figures.requests.apiOutsideFault,
+        health: figures.service,
+        intervals: figures.intervals,
         writes: figures.writes,
+        crossChecks: figures.crossChecks,
       },
-      slos,
+      s,
     ),
   };
 }

@@ -9,7 +9,7 @@ export interface StatusRound {
   samples: EtcdStatusSample[];
 }
 
-/** What the majority of the round's ok samples said; null when no id had more than half of them. */
+/** What a majority of the members said in one round; null when no id had more than half of them. */
 export interface LeaderObservation {
   at: number;
   leader: string | null;
@@ -30,7 +30,7 @@ export interface LeaderChange {
 
 export interface LeaderAnalysis {
   rounds: number;
-  /** Rounds in which no leader id had a majority of ok samples: none known, a split, or no ok sample. */
+  /** Rounds in which no leader id had a majority of the members: none known, a split, or too few answers. */
   roundsWithoutLeader: number;
   /** How far apart samples may be and still belong to one round; null when each member reported once. */
   roundToleranceMs: number | null;
@@ -93,8 +93,12 @@ export function statusRounds(samples: readonly EtcdStatusSample[], toleranceMs: 
   return rounds;
 }
 
-/** The leader id reported by more than half of the round's ok samples (a report of no leader counts as a vote too). */
-export function majorityLeader(round: StatusRound): LeaderObservation {
+/**
+ * The leader id reported by more than half of the members (a report of no leader counts as a vote
+ * too). Counting the members, not the answers of the round, keeps one member's late or stale answer
+ * (a member rejoining after a partition still at its old term) from speaking for the cluster.
+ */
+export function majorityLeader(round: StatusRound, members = round.samples.length): LeaderObservation {
   const ok = round.samples.filter((s) => s.ok);
   const votes = new Map<string | null, number>();
   for (const s of ok) {
@@ -102,7 +106,7 @@ export function majorityLeader(round: StatusRound): LeaderObservation {
     votes.set(leader, (votes.get(leader) ?? 0) + 1);
   }
   let leader: string | null = null;
-  for (const [id, count] of votes) if (count * 2 > ok.length) leader = id;
+  for (const [id, count] of votes) if (count * 2 > Math.max(members, ok.length)) leader = id;
   return { at: round.at, leader, okMembers: ok.length };
 }
 
@@ -114,6 +118,7 @@ export function analyzeLeader(
   for (const s of samples) if (s.ok && s.id !== undefined) members[s.id] = s.member;
   const toleranceMs = roundTolerance(samples);
   const rounds = statusRounds(samples, toleranceMs);
+  const memberCount = new Set(samples.map((s) => s.member)).size;
 
   const named = (key: 'fromMember' | 'toMember' | 'initialLeaderMember', id: string | null) =>
     id !== null && members[id] !== undefined ? { [key]: members[id] } : {};
@@ -126,14 +131,15 @@ export function analyzeLeader(
   let leaderAtInjection: string | undefined;
 
   for (const round of rounds) {
-    const { leader } = majorityLeader(round);
+    const { leader } = majorityLeader(round, memberCount);
     if (leader === null) {
       roundsWithoutLeader++;
       continue;
     }
     if (faultInjectedAt !== undefined && round.at < faultInjectedAt) leaderAtInjection = leader;
-    // The highest term any member following this leader reports: a higher one than before means the
-    // leader was elected anew, even when the same member won again (e.g. restarted before the others campaigned).
+    // The highest term any member following this leader reports: another term than before means the
+    // leader was elected anew, even when the same member won again (e.g. restarted before the others
+    // campaigned, or every member restored from a snapshot, which starts the terms again).
     const leaderTerm = Math.max(
       -1,
       ...round.samples.flatMap((s) =>
@@ -141,7 +147,7 @@ export function analyzeLeader(
       ),
     );
     if (known === null) initialLeader = leader;
-    else if (leader !== known || (knownTerm >= 0 && leaderTerm > knownTerm)) {
+    else if (leader !== known || (knownTerm >= 0 && leaderTerm >= 0 && leaderTerm !== knownTerm)) {
       const terms = round.samples.flatMap((s) => (s.ok && s.raftTerm !== undefined ? [s.raftTerm] : []));
       changes.push({
         at: round.at,
@@ -153,7 +159,8 @@ export function analyzeLeader(
       });
     }
     known = leader;
-    knownTerm = Math.max(knownTerm, leaderTerm);
+    // The term of the last leader known; it may also go back, when the cluster is restored from a snapshot.
+    if (leaderTerm >= 0) knownTerm = leaderTerm;
   }
 
   const analysis: LeaderAnalysis = {

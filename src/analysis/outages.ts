@@ -1,14 +1,16 @@
 import type { Outcome, Sample } from '../observe/timeline.ts';
+import { firstSustainedHealthy, isBad, isSlow, type HealthRules } from './availability.ts';
 import { isFailure, isServiceProbe, samplesByProbe } from './probes.ts';
+import type { RunSpan } from './run-span.ts';
 
-/** From the start of the first failed request to the end of the first successful request after it. */
+/** From the start of the first bad request to the end of the first good request after it. */
 export interface OutageWindow {
   start: number;
   /** null while no later request succeeded: the window was still open when the run ended. */
   end: number | null;
   /** end - start; for an open window, up to the end of the run (a lower bound). */
   durationMs: number;
-  /** Failed requests that started inside the window. */
+  /** Bad (failed or slow) requests that started inside the window. */
   failedRequests: number;
   /** What the first failure said, to tell a timeout from a refusal. */
   firstFailure: { outcome: Outcome; target?: string; detail?: string };
@@ -16,35 +18,38 @@ export interface OutageWindow {
 
 export interface ProbeOutages {
   probe: string;
-  /** False for per-member probes, which are reported but do not count towards failover. */
+  /** False for per-member probes, which are reported but speak for no part of the service. */
   service: boolean;
   requests: number;
+  /** outcome !== 'ok': errors and timeouts. */
   failed: number;
+  /** Succeeded, but slower than the slow threshold: unavailable all the same. */
+  slow: number;
   windows: OutageWindow[];
-  /** The longest outage window; 0 when the probe never failed. */
-  failoverMs: number;
-  /** False when the longest window never closed: failoverMs is then only a lower bound. */
+  /** The longest outage window; 0 when the probe never had a bad request. */
+  longestWindowMs: number;
+  /** False when a window never closed: longestWindowMs is then only a lower bound. */
   recovered: boolean;
   /**
-   * From the fault injection to the first success after the probe's last failure (the end of its
-   * last outage window). null when no outage window ended after the injection, or the last one never closed.
+   * This probe alone, by the service's failover definition: from the injection to the start of its
+   * first sustained healthy interval before the heal; null when not reached; absent without a fault.
    */
-  injectionToRecoveryMs: number | null;
+  failoverMs?: number | null;
 }
 
 /**
- * Outage windows of one probe. Requests are taken in start order: "after" means started later,
- * so a success that started before a failure never closes that failure's window. Requests overlap
- * (a fixed-rate probe does not wait for a slow answer), so a failure may start before the success
- * that closed the previous window came back: that failure continues the previous window, which
- * keeps windows disjoint.
+ * Outage windows of one probe; a bad request is a failed or a slow one. Requests are taken in start
+ * order: "after" means started later, so a success that started before a failure never closes that
+ * failure's window. Requests overlap (a fixed-rate probe does not wait for a slow answer), so a
+ * failure may start before the success that closed the previous window came back: that failure
+ * continues the previous window, which keeps windows disjoint.
  */
-export function outageWindows(samples: readonly Sample[], runEnd: number): OutageWindow[] {
+export function outageWindows(samples: readonly Sample[], runEnd: number, slowMs: number): OutageWindow[] {
   const ordered = [...samples].sort((a, b) => a.start - b.start || a.end - b.end);
   const windows: OutageWindow[] = [];
   let open: OutageWindow | undefined;
   for (const s of ordered) {
-    if (isFailure(s)) {
+    if (isBad(s, slowMs)) {
       const previous = windows.at(-1);
       if (open) open.failedRequests++;
       else if (previous?.end != null && s.start <= previous.end) {
@@ -53,7 +58,8 @@ export function outageWindows(samples: readonly Sample[], runEnd: number): Outag
       } else {
         const firstFailure: OutageWindow['firstFailure'] = { outcome: s.outcome };
         if (s.target !== undefined) firstFailure.target = s.target;
-        if (s.detail !== undefined) firstFailure.detail = s.detail;
+        if (s.outcome === 'ok') firstFailure.detail = `slow: ${s.end - s.start} ms`;
+        else if (s.detail !== undefined) firstFailure.detail = s.detail;
         open = { start: s.start, end: null, durationMs: 0, failedRequests: 1, firstFailure };
       }
     } else if (open) {
@@ -72,68 +78,45 @@ export function outageWindows(samples: readonly Sample[], runEnd: number): Outag
   return windows;
 }
 
+/** k6's short watches last their timeoutSeconds by design: their length is no slowness, and they judge nothing. */
+const LONG_POLL = 'k6:watch';
+
 export function probeOutages(
   probe: string,
   samples: readonly Sample[],
-  runEnd: number,
-  faultInjectedAt: number | undefined,
+  span: RunSpan,
+  health: HealthRules,
 ): ProbeOutages {
-  const windows = outageWindows(samples, runEnd);
-  const longest = windows.reduce<OutageWindow | undefined>(
-    (a, w) => (a === undefined || w.durationMs > a.durationMs ? w : a),
-    undefined,
-  );
-  const last = windows.at(-1);
-  let injectionToRecoveryMs: number | null = null;
-  if (faultInjectedAt !== undefined && last?.end != null && last.end >= faultInjectedAt) {
-    injectionToRecoveryMs = last.end - faultInjectedAt;
-  }
-  return {
+  const rules = probe === LONG_POLL ? { ...health, slowMs: Infinity } : health;
+  const windows = outageWindows(samples, span.end, rules.slowMs);
+  const longest = windows.reduce((a, w) => Math.max(a, w.durationMs), 0);
+  const figures: ProbeOutages = {
     probe,
     service: isServiceProbe(probe),
     requests: samples.length,
     failed: samples.filter(isFailure).length,
+    slow: samples.filter((s) => isSlow(s, rules.slowMs)).length,
     windows,
-    failoverMs: longest?.durationMs ?? 0,
+    longestWindowMs: longest,
     recovered: windows.every((w) => w.end !== null),
-    injectionToRecoveryMs,
   };
+  if (span.faultInjectedAt !== undefined && probe !== LONG_POLL) {
+    const found = firstSustainedHealthy(
+      samples,
+      (p) => p,
+      span.faultInjectedAt,
+      span.faultHealedAt ?? span.end,
+      rules,
+    );
+    figures.failoverMs = found.healthyFrom === undefined ? null : found.healthyFrom - span.faultInjectedAt;
+  }
+  return figures;
 }
 
 export function outagesPerProbe(
   samples: readonly Sample[],
-  runEnd: number,
-  faultInjectedAt: number | undefined,
+  span: RunSpan,
+  rules: HealthRules,
 ): ProbeOutages[] {
-  return [...samplesByProbe(samples).entries()].map(([probe, s]) =>
-    probeOutages(probe, s, runEnd, faultInjectedAt),
-  );
-}
-
-/** Recovery: from the heal until every probe is healthy again (the last outage window open at or after the heal closed). */
-export interface Recovery {
-  healedAt: number;
-  /** null when some probe's window never closed. */
-  allHealthyAt: number | null;
-  /** 0 when no probe was failing at or after the heal; null when some never recovered. */
-  recoveryMs: number | null;
-  /** The probe whose recovery came last (or that never recovered). */
-  lastProbe?: string;
-}
-
-export function recoveryAfterHeal(outages: readonly ProbeOutages[], healedAt: number): Recovery {
-  let allHealthyAt = healedAt;
-  let lastProbe: string | undefined;
-  for (const p of outages) {
-    for (const w of p.windows) {
-      if (w.end === null) return { healedAt, allHealthyAt: null, recoveryMs: null, lastProbe: p.probe };
-      if (w.end > allHealthyAt) {
-        allHealthyAt = w.end;
-        lastProbe = p.probe;
-      }
-    }
-  }
-  const recovery: Recovery = { healedAt, allHealthyAt, recoveryMs: allHealthyAt - healedAt };
-  if (lastProbe !== undefined) recovery.lastProbe = lastProbe;
-  return recovery;
+  return [...samplesByProbe(samples).entries()].map(([probe, s]) => probeOutages(probe, s, span, rules));
 }

@@ -111,44 +111,7 @@ export function statsPerPhase(samples: readonly Sample[], span: RunSpan): PhaseS
   }));
 }
 
-/**
- * API error rate and latency outside the fault window: what clients see when nothing is being broken.
- * The error-rate and P99 SLOs are judged on these figures.
- */
-export interface ErrorRateOutsideFault {
-  requests: number;
-  failed: number;
-  errorRatePercent: number | null;
-  /** API requests left out because they started inside the 'fault' phase. */
-  excludedInFault: number;
-  /** API requests left out because they started outside every phase. */
-  excludedOutsidePhases: number;
-  /** Latency of the requests counted (baseline and recovery), failed ones at their duration. */
-  latency: LatencyStats | null;
-}
-
-export function apiErrorRateOutsideFault(samples: readonly Sample[], span: RunSpan): ErrorRateOutsideFault {
-  let requests = 0;
-  let failed = 0;
-  let excludedInFault = 0;
-  let excludedOutsidePhases = 0;
-  const durations: number[] = [];
-  for (const s of apiSamples(samples)) {
-    const phase = phaseOf(s.start, span.phases);
-    if (phase === 'fault') excludedInFault++;
-    else if (phase === 'outside-phases') excludedOutsidePhases++;
-    else {
-      requests++;
-      durations.push(s.end - s.start);
-      if (isFailure(s)) failed++;
-    }
-  }
-  return {
-    requests,
-    failed,
-    errorRatePercent: requests === 0 ? null : tidy((failed / requests) * 100),
-    excludedInFault,
-    excludedOutsidePhases,
-    latency: latencyStats(durations),
-  };
+/** Requests of the API started in [start, end). */
+export function apiSamplesWithin(samples: readonly Sample[], start: number, end: number): Sample[] {
+  return samples.filter((s) => isApiProbe(s.probe) && s.start >= start && s.start < end);
 }

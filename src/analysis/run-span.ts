@@ -9,7 +9,7 @@ export interface RunSpan {
   origin: number;
   /** The first 'fault-inject' event; absent when the run never got that far. */
   faultInjectedAt?: number;
-  /** The first 'fault-heal' event after the injection. */
+  /** The last 'fault-heal' event after the injection: every fault healed. */
   faultHealedAt?: number;
   /** Phases in start order; an open last phase is closed at the end of the run. */
   phases: Phase[];
@@ -40,10 +40,11 @@ export function runSpan(timeline: Timeline): RunSpan {
   }
   if (start === Infinity) start = end = 0;
   const faultInjectedAt = timeline.events.find((e) => e.kind === 'fault-inject')?.at;
-  const faultHealedAt =
-    faultInjectedAt === undefined
-      ? undefined
-      : timeline.events.find((e) => e.kind === 'fault-heal' && e.at >= faultInjectedAt)?.at;
+  // With several faults the fault window lasts until the last of them is healed.
+  const heals = timeline.events.filter(
+    (e) => e.kind === 'fault-heal' && faultInjectedAt !== undefined && e.at >= faultInjectedAt,
+  );
+  const faultHealedAt = heals.length === 0 ? undefined : Math.max(...heals.map((e) => e.at));
   const phases = [...timeline.phases].sort((a, b) => a.start - b.start).map((p) => ({ ...p }));
   const last = phases.at(-1);
   const open = last !== undefined && last.end === last.start && end > last.start ? last : undefined;

@@ -26,6 +26,11 @@ export async function etcdStatus(
     body: '{}',
     timeoutMs,
   });
+  return parseEtcdStatus(r);
+}
+
+/** The answer of etcd's maintenance Status (JSON gateway), or an error for anything but 200. */
+export function parseEtcdStatus(r: { status: number; body: string }): EtcdMemberStatus {
   if (r.status !== 200) throw new Error(`etcd status HTTP ${r.status}: ${r.body.slice(0, 200)}`);
   const s = JSON.parse(r.body) as {
     header?: { member_id?: string; revision?: string };

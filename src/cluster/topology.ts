@@ -50,4 +50,15 @@ export interface ClusterInfo {
   etcdTopology: 'stacked' | 'external-all';
   /** Where the provider keeps the cluster's files and logs. */
   dir: string;
+  /** Where the cluster's own records can be read, for the report's cross-checks (absent: none). */
+  evidence?: ClusterEvidence;
+}
+
+export interface ClusterEvidence {
+  /** HAProxy's stats socket (a unix socket path), when HAProxy fronts the apiservers. */
+  lbStatsSocket?: string;
+  /** etcd's log file per member. */
+  etcdLogOf: Record<string, string>;
+  /** etcd's metrics URL per member. */
+  etcdMetricsOf: Record<string, string>;
 }

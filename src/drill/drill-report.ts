@@ -6,6 +6,7 @@ import { repoRoot } from '../components/manifest.ts';
 import { boundsOf, resolveLocalConfig } from '../cluster/local/config.ts';
 import { buildReport, exitCodeFor, type Report } from '../report/report-model.ts';
 import { writeReports } from '../report/write-reports.ts';
+import { LB_POLL_MS } from './observers.ts';
 import type { DrillRun } from './run-drill.ts';
 
 function toolVersion(): string {
@@ -27,7 +28,8 @@ export function recoveredHealthVerdict(run: DrillRun): Verdict {
     measured: checked === 0 ? null : unhealthy.length,
     threshold: 0,
     unit: 'unhealthy components',
-    pass: checked > 0 && unhealthy.length === 0,
+    shown: checked === 0 ? 'not checked' : `${unhealthy.length} of ${checked}`,
+    result: checked === 0 ? 'insufficient-evidence' : unhealthy.length === 0 ? 'pass' : 'fail',
     detail:
       checked === 0
         ? 'The health of the components was not checked (the drill did not reach its end).'
@@ -74,6 +76,15 @@ export function drillReport(run: DrillRun): Report {
       bounds: cluster?.bounds ?? boundsOf(resolveLocalConfig()),
     },
     slos: req.scenario.slos,
+    judging: {
+      health: {
+        slowMs: req.scenario.health.slowRequestMs,
+        sustainMs: req.scenario.health.sustainSeconds * 1000,
+      },
+      probeIntervalMs: req.scenario.load.probeIntervalMs,
+      lbPollMs: LB_POLL_MS,
+      loadRate: req.scenario.load.rate,
+    },
     timeline: run.recorder.timeline,
     ...(abortReason !== undefined ? { abortReason } : {}),
   });
@@ -82,6 +93,12 @@ export function drillReport(run: DrillRun): Report {
   return report;
 }
 
+const RESULT_WORDS: Record<Verdict['result'], string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  'insufficient-evidence': 'INSUFFICIENT EVIDENCE',
+};
+
 /** Writes the reports and returns the process exit code and the summary table for the terminal. */
 export async function writeDrillReports(
   run: DrillRun,
@@ -89,9 +106,9 @@ export async function writeDrillReports(
   const report = drillReport(run);
   const { written, failed } = await writeReports(run.request.reportDir, report);
   const rows = report.verdicts.map((v) => [
-    v.pass ? 'PASS' : 'FAIL',
-    v.slo,
-    v.measured === null ? 'not measured' : `${v.measured} ${v.unit}`,
+    RESULT_WORDS[v.result],
+    v.interval ? `${v.slo} (${v.interval})` : v.slo,
+    v.shown,
     `<= ${v.threshold} ${v.unit}`,
   ]);
   const widths = [4, 0, 0, 0].map((w, i) => Math.max(w, ...rows.map((r) => r[i]!.length)));

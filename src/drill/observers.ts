@@ -1,25 +1,45 @@
 import type { ClusterInfo } from '../cluster/topology.ts';
-import { K6Load } from '../observe/k6-runner.ts';
-import { apiReadProbe, apiWriteProbe, PROBE_NAMESPACE } from '../observe/probes/api-probes.ts';
+import { K6Load, type K6Result } from '../observe/k6-runner.ts';
+import { EtcdLogReader } from '../observe/evidence/etcd-log.ts';
+import { HarnessMeter } from '../observe/evidence/harness-usage.ts';
+import { LbStatusPoller } from '../observe/evidence/lb-status.ts';
+import { scrapeCounters } from '../observe/evidence/metrics.ts';
+import {
+  apiCreateProbe,
+  apiDeleteProbe,
+  apiReadProbe,
+  apiUpdateProbe,
+  PROBE_NAMESPACE,
+} from '../observe/probes/api-probes.ts';
 import { dnsProbe } from '../observe/probes/dns-probe.ts';
 import { etcdMemberProbe } from '../observe/probes/etcd-probe.ts';
-import { ProbeLoop } from '../observe/probes/probe-loop.ts';
+import { ProbeLoop, type Probe } from '../observe/probes/probe-loop.ts';
 import { WatchProbe } from '../observe/probes/watch-probe.ts';
 import type { Recorder } from '../observe/recorder.ts';
 import type { Scenario } from '../scenario/types.ts';
+import { apiClient, type ApiClient } from '../util/api-client.ts';
 import { loadTls } from '../util/tls-client.ts';
 import { KUBERNETES_SERVICE_IP } from '../cluster/local/specs.ts';
+
+/** How often HAProxy's own view of the backends is read. */
+export const LB_POLL_MS = 250;
 
 /**
  * Everything that watches the cluster during a drill: the service probes
  * (through the load balancer and the one DNS address, as users reach the
- * cluster), per-member probes (each apiserver, each CoreDNS replica, each etcd
- * member directly, to show which side of a fault saw what), and k6's load.
+ * cluster; API probes in both client styles), per-member probes (each
+ * apiserver, each CoreDNS replica, each etcd member directly, to show which
+ * side of a fault saw what), k6's load, and the cluster's own records the
+ * report cross-checks its figures with (HAProxy's view, etcd's log, counters).
  */
 export class Observers {
   private readonly loops: ProbeLoop[] = [];
   private readonly watch: WatchProbe;
   private readonly k6: K6Load;
+  private readonly lb?: LbStatusPoller;
+  private readonly etcdLog?: EtcdLogReader;
+  private readonly meter = new HarnessMeter();
+  private readonly scrapeClients: Record<string, ApiClient>;
 
   constructor(
     private readonly cluster: ClusterInfo,
@@ -29,34 +49,64 @@ export class Observers {
     k6Binary: string,
     workDir: string,
   ) {
-    const { probeIntervalMs: every, probeTimeoutMs: timeout } = scenario.load;
+    const {
+      probeIntervalMs: every,
+      memberProbeIntervalMs: memberEvery,
+      probeTimeoutMs: timeout,
+    } = scenario.load;
     const admin = loadTls(cluster.adminTls);
     const etcd = loadTls(cluster.etcdClient);
     const lb = cluster.endpoints.apiServer;
-    const add = (p: Parameters<typeof this.addLoop>[0]) => this.addLoop(p, every);
-    add(apiReadProbe('api-read', lb, admin, timeout));
-    add(apiWriteProbe('api-write', lb, admin, timeout, recorder, runId));
+    const add = (p: Probe, interval = every) => this.loops.push(new ProbeLoop(p, recorder, interval));
+    for (const style of ['new-connection', 'keepalive'] as const) {
+      const suffix = style === 'keepalive' ? '-keepalive' : '';
+      add(apiReadProbe(`api-read${suffix}`, apiClient(style, lb, admin), timeout));
+      add(
+        apiCreateProbe(
+          `api-write${suffix}`,
+          apiClient(style, lb, admin),
+          timeout,
+          recorder,
+          runId,
+          `w${suffix ? 'k' : ''}`,
+        ),
+      );
+    }
+    add(apiUpdateProbe('api-update', apiClient('keepalive', lb, admin), timeout, recorder, runId));
+    add(apiDeleteProbe('api-delete', apiClient('keepalive', lb, admin), timeout, recorder, runId));
     add(dnsProbe('dns', cluster.endpoints.dns, timeout, KUBERNETES_SERVICE_IP));
     for (const n of cluster.nodes) {
-      const direct = cluster.endpoints.apiServerOf[n.name]!;
+      const direct = apiClient('keepalive', cluster.endpoints.apiServerOf[n.name]!, admin);
       add(
-        apiWriteProbe(
+        apiCreateProbe(
           `member:api-write@${n.name}`,
           direct,
-          admin,
           timeout,
           recorder,
           `${runId}-${n.name.replace('node-', 'n')}`,
         ),
+        memberEvery,
       );
-      add(
-        etcdMemberProbe(n.name, cluster.endpoints.etcdOf[n.name]!, etcd, Math.min(timeout, 1000), recorder),
-      );
+      const member = apiClient('keepalive', cluster.endpoints.etcdOf[n.name]!, etcd);
+      add(etcdMemberProbe(n.name, member, Math.min(timeout, 1000), recorder));
     }
     cluster.endpoints.dnsReplicas.forEach((addr, i) =>
-      add(dnsProbe(`member:dns@replica-${i}`, addr.replace(/:53$/, ''), timeout, KUBERNETES_SERVICE_IP)),
+      add(
+        dnsProbe(`member:dns@replica-${i}`, addr.replace(/:53$/, ''), timeout, KUBERNETES_SERVICE_IP),
+        memberEvery,
+      ),
     );
     this.watch = new WatchProbe(lb, admin, recorder, runId, timeout, every);
+    this.scrapeClients = Object.fromEntries(
+      cluster.nodes.map((n) => [
+        n.name,
+        apiClient('keepalive', cluster.endpoints.apiServerOf[n.name]!, admin),
+      ]),
+    );
+    const evidence = cluster.evidence;
+    if (evidence?.lbStatsSocket)
+      this.lb = new LbStatusPoller(evidence.lbStatsSocket, 'apiservers', recorder, LB_POLL_MS);
+    if (evidence) this.etcdLog = new EtcdLogReader(evidence.etcdLogOf);
     const { baselineSeconds, holdSeconds, recoverySeconds } = scenario.phases;
     this.k6 = new K6Load({
       k6: k6Binary,
@@ -74,28 +124,46 @@ export class Observers {
     });
   }
 
-  private addLoop(probe: ConstructorParameters<typeof ProbeLoop>[0], every: number): void {
-    this.loops.push(new ProbeLoop(probe, this.recorder, every));
+  /** k6's summary export, to keep beside the report. */
+  get loadSummaryFile(): string {
+    return this.k6.summaryFile;
   }
 
-  start(): void {
+  private async scrape(): Promise<void> {
+    const etcdMetricsOf = this.cluster.evidence?.etcdMetricsOf ?? {};
+    for (const m of await scrapeCounters(etcdMetricsOf, this.scrapeClients)) this.recorder.metrics(m);
+  }
+
+  async start(): Promise<void> {
+    this.etcdLog?.mark();
+    await this.scrape();
+    this.meter.start();
     this.k6.start();
+    await this.k6.ready();
     for (const l of this.loops) l.start();
     this.watch.start();
+    this.lb?.start();
   }
 
-  /** Stops probes and load; k6's per-request results join the timeline. */
+  /** Stops probes and load; k6's requests, the counters and etcd's log lines join the timeline. */
   async stop(): Promise<void> {
-    const load = this.k6.finish();
+    const load: Promise<K6Result> = this.k6.finish();
     await Promise.all(this.loops.map((l) => l.stop()));
     await this.watch.stop();
-    const { samples, exitCode } = await load;
-    for (const s of samples) this.recorder.sample(s);
-    if (samples.length === 0) {
+    this.lb?.stop();
+    const k6 = await load;
+    this.recorder.harness(this.meter.stop(k6.cpuSeconds));
+    for (const s of k6.samples) this.recorder.sample(s);
+    if (k6.summary) this.recorder.load(k6.summary);
+    else this.recorder.event('error', `k6 wrote no summary: ${k6.summaryError ?? 'unknown'}`);
+    if (k6.samples.length === 0) {
       this.recorder.event(
         'error',
-        `k6 made no requests (exit code ${exitCode}); see k6.log beside the report`,
+        `k6 made no requests (exit code ${k6.exitCode}); see k6.log beside the report`,
       );
     }
+    await this.scrape();
+    for (const c of Object.values(this.scrapeClients)) c.close();
+    if (this.etcdLog) this.recorder.etcdLog(this.etcdLog.read());
   }
 }

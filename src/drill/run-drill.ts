@@ -14,6 +14,7 @@ import { clusterStatus } from '../cluster/local/status.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import { faultFor } from '../faults/catalog.ts';
 import type { Fault } from '../faults/fault.ts';
+import { fromWallClock } from '../observe/clock.ts';
 import { Recorder } from '../observe/recorder.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { CleanupStack } from '../util/cleanup-stack.ts';
@@ -21,7 +22,7 @@ import { EnvironmentError, errorMessage } from '../util/errors.ts';
 import { progress } from '../util/progress.ts';
 import { LiveStatus } from './live-status.ts';
 import { Observers } from './observers.ts';
-import { ensureProbeNamespace, readBack } from './readback.ts';
+import { ensureProbeNamespace, etcdReadBack, readBack } from './readback.ts';
 
 export interface DrillRequest {
   scenario: Scenario;
@@ -123,9 +124,12 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     const scratch = ctl.drillDir();
     rmSync(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });
-    cleanup.push('keep the load log', async () => {
-      const log = path.join(scratch, 'k6.log');
-      if (existsSync(log)) copyFileSync(log, path.join(workDir, 'k6.log'));
+    cleanup.push("keep k6's log and summary", async () => {
+      for (const file of ['k6.log', 'k6-summary.json']) {
+        const from = path.join(scratch, file);
+        if (existsSync(from))
+          copyFileSync(from, path.join(file === 'k6.log' ? workDir : req.reportDir, file));
+      }
     });
     await ensureProbeNamespace(cluster.endpoints.kubeconfig);
 
@@ -144,7 +148,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     });
     const live = new LiveStatus(recorder);
     cleanup.push('stop the progress display', async () => live.stop());
-    observers.start();
+    await observers.start();
     live.start();
 
     // Phases
@@ -175,13 +179,22 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     await observers.stop();
     observersStopped = true;
 
-    progress('reading back every write');
-    recorder.timeline.readBack = await readBack(cluster.endpoints.kubeconfig, recorder.timeline.writes);
-    run.finalHealth = (await clusterStatus(cluster)).rows.map((r) => ({
-      component: r.id,
-      healthy: r.healthy,
-      detail: r.detail,
-    }));
+    progress(
+      'reading back every write (through the API and straight from etcd) and checking every component',
+    );
+    const writes = recorder.timeline.writes;
+    const [api, etcd, status] = await Promise.all([
+      readBack(cluster.endpoints.kubeconfig, writes),
+      etcdReadBack(
+        req.components.path('etcdctl'),
+        Object.values(cluster.endpoints.etcdOf),
+        cluster.etcdClient,
+        writes,
+      ),
+      clusterStatus(cluster),
+    ]);
+    recorder.readBack(api, etcd);
+    run.finalHealth = status.rows.map((r) => ({ component: r.id, healthy: r.healthy, detail: r.detail }));
   } catch (err) {
     run.status = 'aborted';
     run.abortReason = errorMessage(err);
@@ -195,9 +208,11 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
   return run;
 }
 
+/** The supervisor stamps its events with its own wall clock: moved onto the drill's clock here. */
 function mergeProcessEvents(ctl: LocalControl, recorder: Recorder): void {
   for (const e of ctl.drainProcessEvents()) {
-    recorder.event(e.kind, e.message, { component: e.component, node: e.node, pid: e.pid ?? null }, e.at);
+    const data = { component: e.component, node: e.node, pid: e.pid ?? null };
+    recorder.event(e.kind, e.message, data, fromWallClock(e.at));
   }
   recorder.timeline.events.sort((a, b) => a.at - b.at);
 }

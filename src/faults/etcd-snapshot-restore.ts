@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { apiserverReady } from '../cluster/health.ts';
 import type { ClusterControl } from '../cluster/control.ts';
+import { now } from '../observe/clock.ts';
 import type { Recorder } from '../observe/recorder.ts';
 import { EnvironmentError } from '../util/errors.ts';
 import { sleep } from '../util/proc.ts';
@@ -29,6 +30,8 @@ export class EtcdSnapshotRestore implements Fault {
 
   async heal(ctl: ClusterControl, recorder: Recorder): Promise<void> {
     if (!this.snapshot) return;
+    // The heal is stamped when it begins: what it takes to undo the fault is part of the recovery.
+    const at = now();
     const file = this.snapshot;
     this.snapshot = undefined;
     recorder.event('note', 'stopping every apiserver and etcd member to restore the snapshot');
@@ -40,8 +43,13 @@ export class EtcdSnapshotRestore implements Fault {
         throw new EnvironmentError('the API did not come back within 60 s after the etcd restore');
       await sleep(200);
     }
-    recorder.event('fault-heal', 'every etcd member restored from the snapshot; apiservers started again', {
-      fault: this.kind,
-    });
+    recorder.event(
+      'fault-heal',
+      'every etcd member restored from the snapshot; apiservers started again',
+      {
+        fault: this.kind,
+      },
+      at,
+    );
   }
 }

@@ -1,43 +1,78 @@
-import type { Outcome, Sample } from './timeline.ts';
+import type { LoadSummary, Outcome, Sample } from './timeline.ts';
 
-/** One line of `k6 run --out json=...` that we read: a point of http_req_duration. */
-interface K6Point {
-  type: string;
-  metric: string;
-  data: { time: string; value: number; tags?: Record<string, string> };
-}
+/** k6's error code for its own request timeout; others (1000 EOF, 1220 reset, ...) are errors. */
+const K6_TIMEOUT = '1050';
 
 /**
- * Turns k6's per-request JSON output into timeline samples "k6:<op>". The
- * point's time is when the request ended; http_req_duration is its length.
- * Requests that failed at the network level have status 0 (error code 1050
- * is k6's request timeout).
+ * Turns the load script's per-request lines ("KHD <op> <start ms> <client ms>
+ * <status> <error code> [error text]") into timeline samples "k6:<op>". Start times are k6's
+ * wall clock; `toClock` moves them onto the drill's clock. Other lines (k6's
+ * own messages) are skipped; a line of ours that cannot be read is counted.
  */
-export function k6Samples(jsonLines: string): Sample[] {
+export function k6Samples(
+  text: string,
+  toClock: (wallMs: number) => number = (t) => t,
+  stoppedAt = Infinity,
+): { samples: Sample[]; unreadable: number; cancelledAtStop: number } {
   const samples: Sample[] = [];
-  for (const line of jsonLines.split('\n')) {
-    if (!line.includes('"http_req_duration"')) continue;
-    let p: K6Point;
-    try {
-      p = JSON.parse(line) as K6Point;
-    } catch {
-      continue; // a line cut short when k6 was stopped
+  let unreadable = 0;
+  let cancelledAtStop = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('KHD ')) continue;
+    const [, op, startText, totalText, statusText, code, ...message] = line.trim().split(' ');
+    const start = Number(startText);
+    const total = Number(totalText);
+    const status = Number(statusText);
+    if (
+      !op ||
+      !Number.isFinite(start) ||
+      !Number.isFinite(total) ||
+      !Number.isInteger(status) ||
+      code === undefined
+    ) {
+      unreadable++; // a line cut short when k6 was stopped
+      continue;
     }
-    if (p.type !== 'Point' || p.metric !== 'http_req_duration') continue;
-    const tags = p.data.tags ?? {};
-    const end = Date.parse(p.data.time);
-    const status = Number(tags.status ?? 0);
-    let outcome: Outcome = tags.expected_response === 'true' ? 'ok' : 'error';
-    if (status === 0 && tags.error_code === '1050') outcome = 'timeout';
+    const ok = status >= 200 && status < 400;
+    const outcome: Outcome = ok ? 'ok' : status === 0 && code === K6_TIMEOUT ? 'timeout' : 'error';
+    const s = toClock(start);
+    // Stopping k6 cancels what it has in flight: the drill's doing, not the cluster's; counted, not judged.
+    if (!ok && message.join(' ') === CANCELLED && s + total >= stoppedAt - STOP_SLACK_MS) {
+      cancelledAtStop++;
+      continue;
+    }
     samples.push({
-      probe: `k6:${tags.op ?? tags.name ?? 'request'}`,
-      start: Math.round(end - p.data.value),
-      end,
+      probe: `k6:${op}`,
+      start: s,
+      end: s + Math.round(total),
       outcome,
-      ...(outcome === 'ok'
+      ...(ok
         ? {}
-        : { detail: status ? `HTTP ${status}` : `k6 error ${tags.error_code ?? ''}`.trim() }),
+        : { detail: (status ? `HTTP ${status}` : `k6 error ${code}: ${message.join(' ')}`).slice(0, 160) }),
     });
   }
-  return samples;
+  return { samples, unreadable, cancelledAtStop };
+}
+
+/** What k6 says of a request it cancelled itself, and how early before the stop signal it may say it. */
+const CANCELLED = 'context canceled';
+const STOP_SLACK_MS = 50;
+
+/** k6's summary export (the flat format of --summary-export): what k6 says it did. */
+export function k6Summary(
+  json: string,
+  rate: number,
+  unreadable: number,
+  cancelledAtStop: number,
+): LoadSummary {
+  const m = (JSON.parse(json) as { metrics?: Record<string, Record<string, number>> }).metrics ?? {};
+  const p99 = m.khd_client_ms?.['p(99)'];
+  return {
+    rate,
+    requests: m.http_reqs?.count ?? 0,
+    droppedIterations: m.dropped_iterations?.count ?? 0,
+    p99Ms: typeof p99 === 'number' ? p99 : null,
+    unreadable,
+    cancelledAtStop,
+  };
 }

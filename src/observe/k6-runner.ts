@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { errorMessage } from '../util/errors.ts';
+import { cpuSecondsOf } from '../util/proc.ts';
 import { progress } from '../util/progress.ts';
-import { k6Samples } from './k6-results.ts';
-import type { Sample } from './timeline.ts';
+import { fromWallClock, now } from './clock.ts';
+import { k6Samples, k6Summary } from './k6-results.ts';
+import type { LoadSummary, Sample } from './timeline.ts';
 
 export const K6_SCRIPT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -25,18 +28,34 @@ export interface K6Options {
   namespace: string;
   mix: Record<string, number>;
   timeoutMs: number;
-  /** Where k6 writes its per-request JSON and its log. */
+  /** Where k6 writes its per-request lines, its summary and its log. */
   workDir: string;
+}
+
+export interface K6Result {
+  samples: Sample[];
+  exitCode: number | null;
+  /** What k6 said of its own run; absent when it wrote no summary. */
+  summary?: LoadSummary;
+  /** Why there is no summary. */
+  summaryError?: string;
+  /** CPU seconds k6 used, read just before it was stopped. */
+  cpuSeconds: number | null;
+  /** k6's summary export, to keep beside the report. */
+  summaryFile: string;
 }
 
 /** k6 running the API load in the background for the length of a drill. */
 export class K6Load {
   private child?: ChildProcess;
   private exited?: Promise<number | null>;
+  private exitCode?: number | null;
   private readonly out: string;
+  readonly summaryFile: string;
 
   constructor(private readonly o: K6Options) {
-    this.out = path.join(o.workDir, 'k6-points.json');
+    this.out = path.join(o.workDir, 'k6-requests.txt');
+    this.summaryFile = path.join(o.workDir, 'k6-summary.json');
   }
 
   start(): void {
@@ -47,7 +66,16 @@ export class K6Load {
       .join(',');
     this.child = spawn(
       this.o.k6,
-      ['run', '--quiet', '--no-color', '--no-usage-report', '--out', `json=${this.out}`, K6_SCRIPT],
+      [
+        'run',
+        '--quiet',
+        '--no-color',
+        '--no-usage-report',
+        '--log-format=raw',
+        `--console-output=${this.out}`,
+        `--summary-export=${this.summaryFile}`,
+        K6_SCRIPT,
+      ],
       {
         stdio: ['ignore', log, log],
         env: {
@@ -69,8 +97,8 @@ export class K6Load {
     );
     closeSync(log); // k6 has its own copy
     this.exited = new Promise((resolve) => {
-      this.child!.on('exit', (code) => resolve(code));
-      this.child!.on('error', () => resolve(-1));
+      this.child!.on('exit', (code) => resolve((this.exitCode = code)));
+      this.child!.on('error', () => resolve((this.exitCode = -1)));
     });
     progress(
       `load: k6 at ${this.o.rate} req/s until the drill stops it (at most ${this.o.durationSeconds}s)`,
@@ -78,12 +106,34 @@ export class K6Load {
   }
 
   /**
-   * Stops k6 (SIGINT: it ends its requests in flight and flushes its output),
+   * Resolves once k6 has sent its first request (its VUs are up), so that a
+   * baseline begun after it is measured under the load asked for.
+   */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.exitCode !== undefined)
+        throw new Error(`k6 exited (code ${this.exitCode}) before sending a request; see k6.log`);
+      try {
+        if (statSync(this.out).size > 0) return;
+      } catch {
+        // not written yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`k6 sent no request within ${timeoutMs / 1000} s; see k6.log`);
+  }
+
+  /**
+   * Stops k6 (SIGINT: it ends its requests in flight and writes its summary),
    * then reads every request it made. The load runs until the drill stops it,
    * so it covers the phases as they really lasted, inject and heal included.
    */
-  async finish(): Promise<{ samples: Sample[]; exitCode: number | null }> {
-    if (!this.child || !this.exited) return { samples: [], exitCode: null };
+  async finish(): Promise<K6Result> {
+    if (!this.child || !this.exited)
+      return { samples: [], exitCode: null, cpuSeconds: null, summaryFile: this.summaryFile };
+    const cpuSeconds = this.child.pid === undefined ? null : cpuSecondsOf(this.child.pid);
+    const stoppedAt = now();
     this.child.kill('SIGINT');
     const timer = setTimeout(() => this.child?.kill('SIGKILL'), 10_000);
     const code = await this.exited;
@@ -92,11 +142,22 @@ export class K6Load {
     try {
       text = readFileSync(this.out, 'utf8');
     } catch {
-      // no output: reported below
+      // no output: reported by the caller
     }
-    const samples = k6Samples(text);
-    // Every request is now in the timeline (report.json); the raw points are several MB.
+    const { samples, unreadable, cancelledAtStop } = k6Samples(text, fromWallClock, stoppedAt);
+    // Every request is now in the timeline (report.json); the raw lines are several MB.
     rmSync(this.out, { force: true });
-    return { samples, exitCode: code };
+    const result: K6Result = { samples, exitCode: code, cpuSeconds, summaryFile: this.summaryFile };
+    try {
+      result.summary = k6Summary(
+        readFileSync(this.summaryFile, 'utf8'),
+        this.o.rate,
+        unreadable,
+        cancelledAtStop,
+      );
+    } catch (err) {
+      result.summaryError = errorMessage(err);
+    }
+    return result;
   }
 }

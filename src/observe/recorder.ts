@@ -1,4 +1,20 @@
-import { emptyTimeline, type Phase, type Sample, type Timeline, type TimelineEvent } from './timeline.ts';
+import { now } from './clock.ts';
+import {
+  emptyTimeline,
+  type EtcdLogLine,
+  type EtcdReadBack,
+  type EtcdStatusSample,
+  type HarnessUsage,
+  type LbServerStatus,
+  type LoadSummary,
+  type MetricsScrape,
+  type Phase,
+  type ReadBack,
+  type Sample,
+  type Timeline,
+  type TimelineEvent,
+  type WriteRecord,
+} from './timeline.ts';
 
 /**
  * Collects the timeline of one drill as it happens. Everything observers
@@ -13,18 +29,53 @@ export class Recorder {
     for (const l of this.listeners) l(s);
   }
 
-  event(kind: TimelineEvent['kind'], message: string, data?: TimelineEvent['data'], at = Date.now()): void {
+  write(w: WriteRecord): void {
+    this.timeline.writes.push(w);
+  }
+
+  etcdStatus(s: EtcdStatusSample): void {
+    this.timeline.etcdStatus.push(s);
+  }
+
+  lbStatus(s: LbServerStatus): void {
+    this.timeline.lbStatus.push(s);
+  }
+
+  etcdLog(read: { members: string[]; lines: readonly EtcdLogLine[] }): void {
+    this.timeline.etcdLog.push(...read.lines);
+    this.timeline.etcdLog.sort((a, b) => a.at - b.at);
+    this.timeline.etcdLogRead = read.members;
+  }
+
+  metrics(m: MetricsScrape): void {
+    this.timeline.metrics.push(m);
+  }
+
+  readBack(api: ReadBack[], etcd: EtcdReadBack[]): void {
+    this.timeline.readBack = api;
+    this.timeline.etcdReadBack = etcd;
+  }
+
+  load(summary: LoadSummary): void {
+    this.timeline.load = summary;
+  }
+
+  harness(usage: HarnessUsage): void {
+    this.timeline.harness = usage;
+  }
+
+  event(kind: TimelineEvent['kind'], message: string, data?: TimelineEvent['data'], at = now()): void {
     this.timeline.events.push({ at, kind, message, ...(data ? { data } : {}) });
   }
 
-  beginPhase(name: Phase['name'], at = Date.now()): void {
+  beginPhase(name: Phase['name'], at = now()): void {
     this.endPhase(at);
     this.timeline.phases.push({ name, start: at, end: at });
     this.event('phase', `${name} begins`, { phase: name }, at);
   }
 
   /** Closes the open phase (its end equals its start until then). */
-  endPhase(at = Date.now()): void {
+  endPhase(at = now()): void {
     const open = this.timeline.phases.at(-1);
     if (open && open.end === open.start) open.end = at;
   }

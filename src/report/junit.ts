@@ -3,21 +3,23 @@ import type { Verdict } from '../analysis/verdict.ts';
 import type { Report } from './report-model.ts';
 import { attrs, xmlText } from './xml.ts';
 
-function measuredText(v: Verdict): string {
-  return v.measured === null ? 'not measured' : `${v.measured} ${v.unit}`;
-}
-
 function verdictCase(v: Verdict, classname: string): string {
-  const open = `    <testcase${attrs({ classname, name: `${v.slo}: ${v.description}`, time: 0 })}`;
-  const summary = `${v.slo}: measured ${measuredText(v)}, threshold ${v.threshold} ${v.unit}`;
-  if (v.pass) {
-    return `${open}>\n      <system-out>${xmlText(`${summary}. ${v.detail}`)}</system-out>\n    </testcase>`;
+  const name = `${v.slo}${v.interval ? ` (${v.interval})` : ''}: ${v.description}`;
+  const open = `    <testcase${attrs({ classname, name, time: 0 })}`;
+  const summary = `${v.slo}: measured ${v.shown}, threshold ${v.threshold} ${v.unit}`;
+  const evidence = v.evidence
+    ? ` Evidence: ${v.evidence.count} ${v.evidence.of}; resolution: ${v.evidence.resolution}.`
+    : '';
+  if (v.result === 'pass') {
+    return `${open}>\n      <system-out>${xmlText(`${summary}. ${v.detail}${evidence}`)}</system-out>\n    </testcase>`;
   }
-  const message =
-    v.measured === null
-      ? `${v.slo}: could not be measured (threshold ${v.threshold} ${v.unit})`
-      : `${v.slo}: measured ${measuredText(v)} exceeds threshold ${v.threshold} ${v.unit}`;
-  return `${open}>\n      <failure${attrs({ message, type: 'SloFailed' })}>${xmlText(`${summary}.\n${v.detail}`)}</failure>\n    </testcase>`;
+  if (v.result === 'insufficient-evidence') {
+    // Neither pass nor fail: skipped, with the reason; the drill's exit code (4) still fails a CI job.
+    const message = `${v.slo}: insufficient evidence (measured ${v.shown}, threshold ${v.threshold} ${v.unit})`;
+    return `${open}>\n      <skipped${attrs({ message })}/>\n      <system-out>${xmlText(`${summary}.\n${v.detail}${evidence}`)}</system-out>\n    </testcase>`;
+  }
+  const message = `${v.slo}: measured ${v.shown} exceeds threshold ${v.threshold} ${v.unit}`;
+  return `${open}>\n      <failure${attrs({ message, type: 'SloFailed' })}>${xmlText(`${summary}.\n${v.detail}${evidence}`)}</failure>\n    </testcase>`;
 }
 
 /** An aborted run, or one whose analysis failed, is an error of the drill itself, not an SLO failure. */
@@ -50,11 +52,12 @@ export function renderJunit(report: Report): string {
   const classname = `kube-ha-drill.${report.scenario.name}`;
   const runError = runErrorCase(report, classname);
   const cases = [...(runError ? [runError] : []), ...report.verdicts.map((v) => verdictCase(v, classname))];
-  const failures = report.verdicts.filter((v) => !v.pass).length;
+  const failures = report.verdicts.filter((v) => v.result === 'fail').length;
+  const skipped = report.verdicts.filter((v) => v.result === 'insufficient-evidence').length;
   const errors = runError ? 1 : 0;
   const durationSeconds = (Date.parse(report.audit.endedAt) - Date.parse(report.audit.startedAt)) / 1000;
   const time = Number.isFinite(durationSeconds) ? durationSeconds.toFixed(3) : undefined;
-  const counts = { tests: cases.length, failures, errors, skipped: 0, time };
+  const counts = { tests: cases.length, failures, errors, skipped, time };
   const properties = [
     ['tool.version', report.tool.version],
     ['scenario.file', report.scenario.file],

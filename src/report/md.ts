@@ -25,3 +25,11 @@ export function table(header: string[], rows: string[][], align?: ('l' | 'r')[])
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(rule), ...rows.map((r) => line(r.map(cell)))].join('\n');
 }
+
+/** Long lists are cut in the markdown; report.json always has all of them. */
+export const LIST_LIMIT = 50;
+
+export function cut<T>(items: readonly T[], limit = LIST_LIMIT): { shown: readonly T[]; note: string } {
+  if (items.length <= limit) return { shown: items, note: '' };
+  return { shown: items.slice(0, limit), note: `\n\n${items.length - limit} more in report.json.` };
+}

@@ -1,4 +1,5 @@
 import { analyze, type AnalysisFigures } from '../analysis/analyze.ts';
+import type { HealthRules } from '../analysis/availability.ts';
 import type { FailoverBounds } from '../analysis/bounds.ts';
 import type { Slos, Verdict } from '../analysis/verdict.ts';
 import type { Timeline } from '../observe/timeline.ts';
@@ -8,9 +9,20 @@ import { encodeTimeline, type EncodedTimeline } from './timeline-codec.ts';
 export { decodeTimeline, encodeTimeline, type EncodedTimeline } from './timeline-codec.ts';
 
 /** Bumped whenever a field changes meaning or goes away; readers refuse versions they do not know. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The rules and settings a run's figures are judged with, besides the SLO thresholds. */
+export interface Judging {
+  health: HealthRules;
+  /** How often each probe issues a request: the resolution of failover and outage figures. */
+  probeIntervalMs: number;
+  /** How often HAProxy's stats socket was polled. */
+  lbPollMs: number;
+  /** Requests per second asked of k6; null when no load ran. */
+  loadRate: number | null;
+}
 
 export interface ComponentRecord {
   name: string;
@@ -46,12 +58,16 @@ export interface Report {
   abortReason?: string;
   /** The thresholds the verdicts were judged against. */
   slos: Slos;
+  judging: Judging;
   timeline: EncodedTimeline;
   /** null only when the analysis itself failed; analysisError then says why and the timeline is still here. */
   analysis: AnalysisFigures | null;
   analysisError?: string;
   verdicts: Verdict[];
-  /** 0: every SLO passed; 1: an SLO failed; 3: the drill could not run to its end (aborted, or not analysed). */
+  /**
+   * 0: every SLO passed; 1: an SLO failed; 3: the drill could not run to its end (aborted, or not
+   * analysed); 4: nothing failed, but some verdict had insufficient evidence.
+   */
   exitCode: number;
 }
 
@@ -64,6 +80,7 @@ export interface ReportInput {
   components: ComponentRecord[];
   cluster: Report['cluster'];
   slos: Slos;
+  judging: Judging;
   timeline: Timeline;
   /** Set when the run stopped before its end: the report then says what was measured so far. */
   abortReason?: string;
@@ -75,7 +92,8 @@ export function exitCodeFor(
   analysed: boolean,
 ): number {
   if (status === 'aborted' || !analysed) return ExitCode.couldNotRun;
-  return verdicts.every((v) => v.pass) ? ExitCode.ok : ExitCode.sloFailed;
+  if (verdicts.some((v) => v.result === 'fail')) return ExitCode.sloFailed;
+  return verdicts.every((v) => v.result === 'pass') ? ExitCode.ok : ExitCode.inconclusive;
 }
 
 /** Analyses the timeline and assembles the report. Never throws on a bad timeline: the recording is kept. */
@@ -84,7 +102,14 @@ export function buildReport(input: ReportInput): Report {
   let verdicts: Verdict[] = [];
   let analysisError: string | undefined;
   try {
-    const { verdicts: judged, ...figures } = analyze(input.timeline, input.slos, input.cluster.bounds);
+    const { verdicts: judged, ...figures } = analyze(input.timeline, {
+      slos: input.slos,
+      health: input.judging.health,
+      probeIntervalMs: input.judging.probeIntervalMs,
+      lbPollMs: input.judging.lbPollMs,
+      bounds: input.cluster.bounds,
+      ...(input.judging.loadRate === null ? {} : { loadRate: input.judging.loadRate }),
+    });
     analysis = figures;
     verdicts = judged;
   } catch (err) {
@@ -106,6 +131,7 @@ export function buildReport(input: ReportInput): Report {
     cluster: input.cluster,
     status,
     slos: input.slos,
+    judging: input.judging,
     timeline: encodeTimeline(input.timeline),
     analysis,
     verdicts,

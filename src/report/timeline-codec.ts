@@ -1,5 +1,11 @@
 import type {
+  EtcdLogLine,
+  EtcdReadBack,
   EtcdStatusSample,
+  HarnessUsage,
+  LbServerStatus,
+  LoadSummary,
+  MetricsScrape,
   Outcome,
   Phase,
   ReadBack,
@@ -39,6 +45,13 @@ export interface EncodedTimeline {
   };
   writes: WriteRecord[];
   readBack: ReadBack[];
+  etcdReadBack: EtcdReadBack[];
+  lbStatus: LbServerStatus[];
+  etcdLog: EtcdLogLine[];
+  etcdLogRead?: string[];
+  metrics: MetricsScrape[];
+  load?: LoadSummary;
+  harness?: HarnessUsage;
 }
 
 export interface SampleColumns {
@@ -80,6 +93,9 @@ function allTimes(t: Timeline): number[] {
     ...t.samples.flatMap((s) => [s.start, s.end]),
     ...t.etcdStatus.map((s) => s.at),
     ...t.writes.flatMap((w) => [w.start, w.end]),
+    ...t.lbStatus.map((x) => x.at),
+    ...t.etcdLog.map((x) => x.at),
+    ...t.metrics.map((x) => x.at),
   ];
 }
 
@@ -164,6 +180,13 @@ export function encodeTimeline(timeline: Timeline): EncodedTimeline {
     etcdStatus: { members: status.names, order: status.order, columns: statusColumns },
     writes: timeline.writes.map((w) => ({ ...w, start: rel(w.start), end: rel(w.end) })),
     readBack: timeline.readBack.map((r) => ({ ...r })),
+    etcdReadBack: timeline.etcdReadBack.map((r) => ({ ...r })),
+    lbStatus: timeline.lbStatus.map((x) => ({ ...x, at: rel(x.at) })),
+    etcdLog: timeline.etcdLog.map((x) => ({ ...x, at: rel(x.at) })),
+    ...(timeline.etcdLogRead ? { etcdLogRead: [...timeline.etcdLogRead] } : {}),
+    metrics: timeline.metrics.map((x) => ({ ...x, at: rel(x.at), values: { ...x.values } })),
+    ...(timeline.load ? { load: { ...timeline.load } } : {}),
+    ...(timeline.harness ? { harness: structuredClone(timeline.harness) } : {}),
   };
 }
 
@@ -232,12 +255,20 @@ export function decodeTimeline(encoded: EncodedTimeline): Timeline {
     return s;
   });
 
-  return {
+  const timeline: Timeline = {
     phases: encoded.phases.map((p) => ({ ...p, start: abs(p.start), end: abs(p.end) })),
     events: encoded.events.map((e) => ({ ...e, at: abs(e.at) })),
     samples,
     etcdStatus,
     writes: encoded.writes.map((w) => ({ ...w, start: abs(w.start), end: abs(w.end) })),
     readBack: encoded.readBack.map((r) => ({ ...r })),
+    etcdReadBack: (encoded.etcdReadBack ?? []).map((r) => ({ ...r })),
+    lbStatus: (encoded.lbStatus ?? []).map((x) => ({ ...x, at: abs(x.at) })),
+    etcdLog: (encoded.etcdLog ?? []).map((x) => ({ ...x, at: abs(x.at) })),
+    metrics: (encoded.metrics ?? []).map((x) => ({ ...x, at: abs(x.at), values: { ...x.values } })),
   };
+  if (encoded.etcdLogRead) timeline.etcdLogRead = [...encoded.etcdLogRead];
+  if (encoded.load) timeline.load = { ...encoded.load };
+  if (encoded.harness) timeline.harness = structuredClone(encoded.harness);
+  return timeline;
 }

@@ -66,12 +66,22 @@ export type Operation = (typeof OPERATIONS)[number];
 export type OperationMix = Record<Operation, number>;
 
 export interface LoadProfile {
-  /** Requests per second of the k6 load generator. Default 20. */
+  /**
+   * Requests per second of the k6 load generator. Default 75: with the probes' own requests about 130
+   * API requests a second, enough for a 10 s interval to resolve a 0.1 % error rate, and below what a
+   * 2-core machine serves with P99 under 500 ms and no errors (`npm run bench -- capacity`).
+   */
   rate: number;
   /** Default: reads dominate, as on a real cluster, with enough writes to check for lost ones. */
   mix: OperationMix;
-  /** How often each probe issues a request. Default 100. */
+  /** How often each service probe, and each etcd member's status probe, issues a request. Default 100. */
   probeIntervalMs: number;
+  /**
+   * How often the other per-member probes (a write to each apiserver directly, a lookup at each CoreDNS
+   * replica) issue a request. Default 250: they show which side of a fault saw what, and at the service
+   * probes' rate their writes alone would load the cluster they measure.
+   */
+  memberProbeIntervalMs: number;
   /** When a probe request counts as timed out. Default 2000. */
   probeTimeoutMs: number;
 }
@@ -88,6 +98,21 @@ export interface Phases {
 /** What a run must achieve to pass; each becomes one verdict (defined with the verdicts that judge it). */
 export type { Slos } from '../analysis/verdict.ts';
 
+/** When the service counts as available, and as healthy again after a fault or a heal. */
+export interface HealthDefinition {
+  /**
+   * A request slower than this counts as unavailable, whether or not it succeeded. Default: the P99
+   * SLO (slos.apiP99Ms). Must be below load.probeTimeoutMs, or a slow request could never be told
+   * from a timed-out one.
+   */
+  slowRequestMs: number;
+  /**
+   * How long every request of the service must succeed within slowRequestMs for the service to count
+   * as healthy again (failover reached, recovery reached). Default 5.
+   */
+  sustainSeconds: number;
+}
+
 export interface Scenario {
   /** Lower-case letters, digits and dashes; a shipped scenario is named after its file. */
   name: string;
@@ -99,6 +124,7 @@ export interface Scenario {
   /** At least one fault. */
   faults: FaultSpec[];
   slos: Slos;
+  health: HealthDefinition;
 }
 
 /** A duration: a number in the unit its field name says (seconds or ms), or a string such as "1m30s". */
@@ -121,6 +147,7 @@ export interface ScenarioInput {
     rate?: number;
     mix?: Partial<OperationMix>;
     probeIntervalMs?: DurationInput;
+    memberProbeIntervalMs?: DurationInput;
     probeTimeoutMs?: DurationInput;
   };
   phases?: { [K in keyof Phases]?: DurationInput };
@@ -131,6 +158,7 @@ export interface ScenarioInput {
     errorRatePercent?: number;
     lostWrites?: number;
   };
+  health?: { slowRequestMs?: DurationInput; sustainSeconds?: DurationInput };
 }
 
 export const DEFAULT_CLUSTER: ClusterNeeds = {
@@ -140,12 +168,15 @@ export const DEFAULT_CLUSTER: ClusterNeeds = {
 };
 export const DEFAULT_MIX: OperationMix = { get: 50, list: 15, create: 10, update: 10, delete: 5, watch: 10 };
 export const DEFAULT_LOAD: LoadProfile = {
-  rate: 20,
+  rate: 75,
   mix: DEFAULT_MIX,
   probeIntervalMs: 100,
+  memberProbeIntervalMs: 250,
   probeTimeoutMs: 2000,
 };
 export const DEFAULT_PHASES: Phases = { baselineSeconds: 10, holdSeconds: 20, recoverySeconds: 20 };
+/** slowRequestMs defaults to the scenario's slos.apiP99Ms. */
+export const DEFAULT_SUSTAIN_SECONDS = 5;
 export { DEFAULT_SLOS } from '../analysis/verdict.ts';
 export const DEFAULT_APISERVER_TARGET: ApiserverTarget = 'node-1';
 export const DEFAULT_ETCD_PARTITION_TARGET: EtcdPartitionTarget = 'leader';

@@ -20,6 +20,7 @@ import {
   DEFAULT_LOAD,
   DEFAULT_PHASES,
   DEFAULT_SLOS,
+  DEFAULT_SUSTAIN_SECONDS,
   ETCD_PARTITION_TARGETS,
   ETCD_TOPOLOGIES,
   FAULT_KINDS,
@@ -27,6 +28,7 @@ import {
   type ClusterNeeds,
   type FaultKind,
   type FaultSpec,
+  type HealthDefinition,
   type LoadProfile,
   type OperationMix,
   type Phases,
@@ -34,7 +36,8 @@ import {
   type Slos,
 } from './types.ts';
 
-const SCENARIO_KEYS = ['name', 'description', 'cluster', 'load', 'phases', 'faults', 'slos'];
+const SCENARIO_KEYS = ['name', 'description', 'cluster', 'load', 'phases', 'faults', 'slos', 'health'];
+const HEALTH_KEYS = ['slowRequestMs', 'sustainSeconds'];
 const CLUSTER_KEYS = Object.keys(DEFAULT_CLUSTER);
 const LOAD_KEYS = Object.keys(DEFAULT_LOAD);
 const PHASE_KEYS = Object.keys(DEFAULT_PHASES);
@@ -79,10 +82,14 @@ export function checkScenario(input: unknown): ScenarioCheck {
     load: readLoad(p, input.load),
     phases: readPhases(p, input.phases),
     faults: readFaults(p, input.faults),
-    slos: readSlos(p, input.slos),
+    slos: DEFAULT_SLOS,
+    health: { slowRequestMs: 0, sustainSeconds: DEFAULT_SUSTAIN_SECONDS },
   };
+  scenario.slos = readSlos(p, input.slos);
+  scenario.health = readHealth(p, input.health, scenario.slos);
   // Only on otherwise valid input, so a fallback never shows up in a message.
   if (p.lines.length === 0) checkProbesFitPhases(p, scenario);
+  if (p.lines.length === 0) checkHealthFits(p, scenario);
   return p.lines.length === 0 ? { ok: true, scenario } : { ok: false, problems: p.lines };
 }
 
@@ -142,6 +149,14 @@ function readLoad(p: Problems, value: unknown): LoadProfile {
       'ms',
       POSITIVE,
       DEFAULT_LOAD.probeIntervalMs,
+    ),
+    memberProbeIntervalMs: readDuration(
+      p,
+      'load.memberProbeIntervalMs',
+      l.memberProbeIntervalMs,
+      'ms',
+      POSITIVE,
+      DEFAULT_LOAD.memberProbeIntervalMs,
     ),
     probeTimeoutMs: readDuration(
       p,
@@ -276,13 +291,55 @@ function readSlos(p: Problems, value: unknown): Slos {
   };
 }
 
-/** A phase shorter than the probe interval would have no samples, so nothing could be judged in it. */
+/** A phase shorter than a probe interval would have no samples, so nothing could be judged in it. */
 function checkProbesFitPhases(p: Problems, s: Scenario): void {
   const [key, seconds] = Object.entries(s.phases).reduce((a, b) => (b[1] < a[1] ? b : a));
-  if (s.load.probeIntervalMs >= seconds * 1000) {
+  for (const field of ['probeIntervalMs', 'memberProbeIntervalMs'] as const) {
+    if (s.load[field] >= seconds * 1000) {
+      p.add(
+        `load.${field}`,
+        `${s.load[field]} must be shorter than every phase, and phases.${key} is ${seconds}s`,
+      );
+    }
+  }
+}
+
+function readHealth(p: Problems, value: unknown, slos: Slos): HealthDefinition {
+  const h = readSection(p, 'health', value, HEALTH_KEYS);
+  return {
+    slowRequestMs: readDuration(p, 'health.slowRequestMs', h.slowRequestMs, 'ms', POSITIVE, slos.apiP99Ms),
+    sustainSeconds: readDuration(
+      p,
+      'health.sustainSeconds',
+      h.sustainSeconds,
+      's',
+      POSITIVE,
+      DEFAULT_SUSTAIN_SECONDS,
+    ),
+  };
+}
+
+/**
+ * A slow request must be tellable from a timed-out one, and the hold and the recovery must be able to
+ * hold one sustained healthy interval, or failover and recovery could never be shown.
+ */
+function checkHealthFits(p: Problems, s: Scenario): void {
+  const { slowRequestMs, sustainSeconds } = s.health;
+  if (s.load.probeTimeoutMs <= slowRequestMs) {
     p.add(
-      'load.probeIntervalMs',
-      `${s.load.probeIntervalMs} must be shorter than every phase, and phases.${key} is ${seconds}s`,
+      'load.probeTimeoutMs',
+      `${s.load.probeTimeoutMs} must be above health.slowRequestMs (${slowRequestMs}): a request is slow before ` +
+        'it times out; raise the timeout or lower the slow threshold',
     );
+  }
+  for (const key of ['holdSeconds', 'recoverySeconds'] as const) {
+    if (s.phases[key] <= sustainSeconds) {
+      p.add(
+        `phases.${key}`,
+        `${s.phases[key]}s must be longer than health.sustainSeconds (${sustainSeconds}s), or no sustained healthy ` +
+          `interval fits in it; make it at least ${s.slos.failoverSeconds + sustainSeconds}s to decide a ` +
+          `failover of up to slos.failoverSeconds (${s.slos.failoverSeconds}s)`,
+      );
+    }
   }
 }

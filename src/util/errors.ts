@@ -1,12 +1,15 @@
 /**
  * The few kinds of failure the tool distinguishes, each with its exit code.
- * 1 is reserved for "the drill ran and an SLO failed" and is never thrown.
+ * 1 ("the drill ran and an SLO failed") and 4 ("nothing failed, but not everything could be
+ * decided") come from verdicts and are never thrown.
  */
 export const ExitCode = {
   ok: 0,
   sloFailed: 1,
   usage: 2,
   couldNotRun: 3,
+  /** Nothing failed, but some verdict could not be decided (insufficient evidence). */
+  inconclusive: 4,
 } as const;
 
 /** Bad input from the user: names the value, where it came from, and the fix. */

@@ -34,15 +34,38 @@ describe('scenario validation', () => {
       description: 'Kills the etcd leader.',
       cluster: { controlPlanes: 3, etcdTopology: 'stacked', corednsReplicas: 2 },
       load: {
-        rate: 20,
+        rate: 75,
         mix: { get: 50, list: 15, create: 10, update: 10, delete: 5, watch: 10 },
         probeIntervalMs: 100,
+        memberProbeIntervalMs: 250,
         probeTimeoutMs: 2000,
       },
       phases: { baselineSeconds: 10, holdSeconds: 20, recoverySeconds: 20 },
       faults: [{ kind: 'etcd-leader-kill' }],
       slos: { failoverSeconds: 30, apiP99Ms: 500, errorRatePercent: 0.1, lostWrites: 0 },
+      health: { slowRequestMs: 500, sustainSeconds: 5 },
     } satisfies Scenario);
+  });
+
+  it('the slow threshold follows the P99 SLO unless given', () => {
+    expect(validateScenario(withChanges({ slos: { apiP99Ms: 800 } })).health.slowRequestMs).to.equal(800);
+    const own = validateScenario(
+      withChanges({ slos: { apiP99Ms: 800 }, health: { slowRequestMs: '250ms', sustainSeconds: '3s' } }),
+    );
+    expect(own.health).to.deep.equal({ slowRequestMs: 250, sustainSeconds: 3 });
+  });
+
+  it('a slow request must be tellable from a timed-out one', () => {
+    expect(problemsOf(withChanges({ health: { slowRequestMs: 2000 } }))).to.deep.equal([
+      'load.probeTimeoutMs: 2000 must be above health.slowRequestMs (2000): a request is slow before it times out; raise the timeout or lower the slow threshold',
+    ]);
+  });
+
+  it('the hold and the recovery must hold one sustained healthy interval', () => {
+    expect(problemsOf(withChanges({ phases: { holdSeconds: 5, recoverySeconds: 4 } }))).to.deep.equal([
+      'phases.holdSeconds: 5s must be longer than health.sustainSeconds (5s), or no sustained healthy interval fits in it; make it at least 35s to decide a failover of up to slos.failoverSeconds (30s)',
+      'phases.recoverySeconds: 4s must be longer than health.sustainSeconds (5s), or no sustained healthy interval fits in it; make it at least 35s to decide a failover of up to slos.failoverSeconds (30s)',
+    ]);
   });
 
   it('fills in the default target of each fault', () => {
@@ -110,7 +133,7 @@ describe('scenario validation', () => {
         }),
       ),
     ).to.deep.equal([
-      'slo: unknown key; known: name, description, cluster, load, phases, faults, slos',
+      'slo: unknown key; known: name, description, cluster, load, phases, faults, slos, health',
       'phases.hold: unknown key; known: baselineSeconds, holdSeconds, recoverySeconds',
       'faults[0].target: unknown key; known: kind',
     ]);
@@ -139,7 +162,7 @@ describe('scenario validation', () => {
       'faults: missing; must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
     ]);
     expect(problemsOf(42)).to.deep.equal([
-      'scenario: 42 must be an object with keys name, description, cluster, load, phases, faults, slos',
+      'scenario: 42 must be an object with keys name, description, cluster, load, phases, faults, slos, health',
     ]);
   });
 
@@ -363,8 +386,9 @@ describe('applyOverrides', () => {
   it('validates the result again, naming the overrides', () => {
     expect(() => applyOverrides(base, { holdSeconds: 0.05 })).to.throw(
       UsageError,
-      'scenario my-drill with phases.holdSeconds=0.05 is not a valid scenario (1 problem):\n' +
-        '  load.probeIntervalMs: 100 must be shorter than every phase, and phases.holdSeconds is 0.05s',
+      'scenario my-drill with phases.holdSeconds=0.05 is not a valid scenario (2 problems):\n' +
+        '  load.probeIntervalMs: 100 must be shorter than every phase, and phases.holdSeconds is 0.05s\n' +
+        '  load.memberProbeIntervalMs: 250 must be shorter than every phase, and phases.holdSeconds is 0.05s',
     );
   });
 });

@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** One supervised process, as a static pod manifest describes one container. */
 export interface ProcessSpec {
   /** Unique id, "<component>@<node>" e.g. "etcd@node-1", or "haproxy@host". */
@@ -53,4 +55,14 @@ export interface SupervisorEvent {
 
 export function specId(component: string, node: string): string {
   return `${component}@${node}`;
+}
+
+/** Where the supervisor appends a process's output, across its restarts. */
+export function logFileOf(clusterDir: string, id: string): string {
+  return path.join(clusterDir, 'logs', `${id.replace('@', '-')}.log`);
+}
+
+/** HAProxy's admin socket in the cluster's directory. */
+export function lbStatsSocketOf(clusterDir: string): string {
+  return path.join(clusterDir, 'haproxy.sock');
 }

@@ -24,6 +24,7 @@ import {
   type LocalClusterConfig,
 } from './config.ts';
 import { corefile, haproxyConfig, kwokStages } from './config-files.ts';
+import { lbStatsSocketOf, logFileOf, specId } from './process-spec.ts';
 import { addRule, checkNetworkFree, createNetwork } from './network.ts';
 import * as specs from './specs.ts';
 import { readState, recordResource, writeState, type ClusterState } from './state.ts';
@@ -197,14 +198,13 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
   });
   recordResource(dir, state, { kind: 'supervisor', pid: supervisorPid });
 
-  progress('etcd x3, kube-apiserver x3, haproxy: starting');
+  progress('etcd x3, kube-apiserver x3: starting');
   addProcesses(
     dir,
     '10-control-plane',
     [
       ...layout.nodes.map((n) => specs.etcdSpec(layout, bin, paths, n)),
       ...layout.nodes.map((n) => specs.apiserverSpec(layout, bin, paths, n)),
-      specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg')),
     ],
     supervisorPid,
   );
@@ -221,6 +221,15 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
       return ready.every(Boolean);
     },
     dir,
+  );
+  // Started once its backends answer: HAProxy takes a server as up until its checks fail, so it
+  // serves at once, instead of marking every backend down first and waiting out `rise` checks.
+  progress('haproxy: starting');
+  addProcesses(
+    dir,
+    '15-load-balancer',
+    [specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg'))],
+    supervisorPid,
   );
   await waitFor('load balancer /readyz', deadline, () => apiserverReady(lbUrl, adminTls), dir);
 
@@ -289,6 +298,13 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
     bounds: boundsOf(config),
     etcdTopology: config.etcdTopology,
     dir,
+    evidence: {
+      lbStatsSocket: lbStatsSocketOf(dir),
+      etcdLogOf: Object.fromEntries(
+        layout.nodes.map((n) => [n.name, logFileOf(dir, specId('etcd', n.name))]),
+      ),
+      etcdMetricsOf: Object.fromEntries(layout.nodes.map((n) => [n.name, `http://${n.ip}:2381/metrics`])),
+    },
   };
   writeFileSync(path.join(dir, 'cluster.json'), JSON.stringify(info, null, 2));
   return info;
@@ -359,7 +375,7 @@ async function writeFiles(
     haproxyConfig(layout, {
       caFile: pki.ca.cert,
       checkCertFile: checkPem,
-      statsSocket: path.join(dir, 'haproxy.sock'),
+      statsSocket: lbStatsSocketOf(dir),
     }),
   );
   corednsNodes(layout).forEach((n, i) =>

@@ -81,7 +81,7 @@ export function etcdSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: N
       `--peer-cert-file=${n.etcdPeerCert}`,
       `--peer-key-file=${n.etcdPeerKey}`,
       '--snapshot-count=10000',
-      '--log-level=warn',
+      '--log-level=info', // leadership changes are logged at info: the report cross-checks them
     ],
   };
 }

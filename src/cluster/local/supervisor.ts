@@ -4,7 +4,7 @@
  * stops it. Started as: node --import tsx supervisor.ts <cluster dir>
  *
  *   SIGHUP   read plan.d/ again and start processes not yet known; apply holds.json
- *   SIGTERM  stop every process (TERM, then KILL after 5 s) and exit
+ *   SIGTERM  stop every process (KILL: the cluster is being removed, nothing to drain) and exit
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -18,19 +18,21 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import type {
-  ProcessSpec,
-  ProcessStatus,
-  ProcessTable,
-  SupervisorEvent,
-  SupervisorSettings,
+import {
+  logFileOf,
+  type ProcessSpec,
+  type ProcessStatus,
+  type ProcessTable,
+  type SupervisorEvent,
+  type SupervisorSettings,
 } from './process-spec.ts';
 
-const dir = process.argv[2];
-if (!dir) {
+const dirArg = process.argv[2];
+if (!dirArg) {
   console.error('usage: supervisor.ts <cluster dir>');
   process.exit(2);
 }
+const dir: string = dirArg;
 const logDir = path.join(dir, 'logs');
 mkdirSync(logDir, { recursive: true });
 const settings = JSON.parse(readFileSync(path.join(dir, 'supervisor.json'), 'utf8')) as SupervisorSettings;
@@ -76,7 +78,7 @@ function commandLine(spec: ProcessSpec): [string, string[]] {
 
 function start(entry: Entry): void {
   const { spec } = entry;
-  const log = openSync(path.join(logDir, `${spec.id.replace('@', '-')}.log`), 'a');
+  const log = openSync(logFileOf(dir, spec.id), 'a');
   const [cmd, args] = commandLine(spec);
   const child = spawn(cmd, args, {
     stdio: ['ignore', log, log],
@@ -86,10 +88,7 @@ function start(entry: Entry): void {
   closeSync(log); // the child has its own copy
   // A program that cannot be started exits like one that crashed: logged, then restarted after the back-off.
   child.on('error', (err) => {
-    appendFileSync(
-      path.join(logDir, `${spec.id.replace('@', '-')}.log`),
-      `supervisor: cannot start: ${err.message}\n`,
-    );
+    appendFileSync(logFileOf(dir, spec.id), `supervisor: cannot start: ${err.message}\n`);
   });
   const startedAt = Date.now();
   entry.child = child;
@@ -191,18 +190,19 @@ function loadPlan(): void {
   }
 }
 
+/**
+ * Stops every process at once with SIGKILL: they stop only when their cluster is removed, with its
+ * files, so a graceful shutdown (an apiserver drains its requests for seconds) would only delay that.
+ */
 async function stopAll(): Promise<void> {
   stopping = true;
   const running = [...entries.values()];
   for (const e of running) {
     if (e.timer) clearTimeout(e.timer);
-    e.child?.kill('SIGTERM');
+    e.child?.kill('SIGKILL');
   }
   const deadline = Date.now() + 5000;
   while (running.some((e) => e.child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  for (const e of running) e.child?.kill('SIGKILL');
-  while (running.some((e) => e.child) && Date.now() < deadline + 2000)
-    await new Promise((r) => setTimeout(r, 50));
   publish();
   supervisorEvent('supervisor stopped every process');
 }

@@ -1,3 +1,5 @@
+import { NotConnectedError } from '../../util/api-client.ts';
+import { now } from '../clock.ts';
 import type { Recorder } from '../recorder.ts';
 import type { Outcome } from '../timeline.ts';
 
@@ -12,6 +14,8 @@ export interface Probe {
   target?: string;
   /** One request; must settle by itself within the probe timeout. */
   once(seq: number): Promise<ProbeResult>;
+  /** Releases what the probe holds (a kept-alive connection). */
+  close?(): void;
 }
 
 /**
@@ -33,7 +37,7 @@ export class ProbeLoop {
   start(): void {
     const tick = () => {
       const seq = this.seq++;
-      const start = Date.now();
+      const start = now();
       const p: Promise<void> = this.probe
         .once(seq)
         .catch((err: unknown) => ({ outcome: 'error' as Outcome, detail: shortError(err) }))
@@ -41,7 +45,7 @@ export class ProbeLoop {
           this.recorder.sample({
             probe: this.probe.name,
             start,
-            end: Date.now(),
+            end: now(),
             outcome: r.outcome,
             ...(this.probe.target ? { target: this.probe.target } : {}),
             ...(r.detail ? { detail: r.detail } : {}),
@@ -58,6 +62,7 @@ export class ProbeLoop {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await Promise.all([...this.inFlight]);
+    this.probe.close?.();
   }
 }
 
@@ -68,12 +73,14 @@ export function shortError(err: unknown): string {
 }
 
 export function isTimeout(err: unknown): boolean {
+  if (err instanceof NotConnectedError) return false;
   const e = err as { code?: string; name?: string };
   return e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT';
 }
 
 /** A request refused before any byte was sent cannot have had an effect. */
 export function neverSent(err: unknown): boolean {
+  if (err instanceof NotConnectedError) return true;
   const code = (err as { code?: string })?.code;
   return code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH';
 }

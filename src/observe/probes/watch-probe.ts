@@ -1,15 +1,18 @@
 import https from 'node:https';
-import type { TlsMaterial } from '../../util/tls-client.ts';
+import { withContext, type TlsMaterial } from '../../util/tls-client.ts';
+import { now } from '../clock.ts';
 import type { Recorder } from '../recorder.ts';
-import { PROBE_NAMESPACE } from './api-probes.ts';
+import type { WriteRecord } from '../timeline.ts';
+import { PROBE_NAMESPACE, RUN_LABEL } from './api-probes.ts';
 import { shortError } from './probe-loop.ts';
 
 /**
  * A watch on the write probe's ConfigMaps through the load balancer, as a
  * controller would hold one. Every acknowledged write must arrive as an event:
- * one sample per write (ok with its delivery latency, or timeout when it has
- * not arrived within the timeout), and an error sample for every broken
- * stream or failed reconnect. A silent stream therefore shows as an outage.
+ * one sample per write, from its acknowledgement to its delivery (ok, or
+ * timeout when it has not arrived within the timeout), and an error sample,
+ * stamped when it happened, for every broken stream or failed reconnect. A
+ * silent stream therefore shows as an outage.
  */
 export class WatchProbe {
   readonly name = 'watch';
@@ -17,7 +20,9 @@ export class WatchProbe {
   private stopped = false;
   private resourceVersion?: string;
   private readonly seen = new Map<string, number>();
-  private readonly judged = new Set<string>();
+  /** Acknowledged writes not judged yet, and how far the recorder's writes have been looked at. */
+  private waiting: WriteRecord[] = [];
+  private scanned = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -32,39 +37,56 @@ export class WatchProbe {
   ) {}
 
   start(): void {
-    this.connect(Date.now());
+    this.connect();
     this.timer = setInterval(() => this.judge(false), this.intervalMs);
   }
 
+  /** Call after the write probe stopped: the last writes get their full timeout to arrive, no longer. */
   async stop(): Promise<void> {
-    // Give the last writes their full timeout before judging them.
-    await new Promise((r) => setTimeout(r, this.timeoutMs));
+    const deadline = now() + this.timeoutMs;
+    while (now() < deadline && this.pending().length > 0) await new Promise((r) => setTimeout(r, 50));
     this.stopped = true;
     clearInterval(this.timer);
     this.req?.destroy();
     this.judge(true);
   }
 
-  /** Each acked write gets one sample: seen in time, or not. */
+  /** Takes in the write probe's acknowledged writes recorded since the last look. */
+  private takeNewWrites(): void {
+    const writes = this.recorder.timeline.writes;
+    for (; this.scanned < writes.length; this.scanned++) {
+      const w = writes[this.scanned]!;
+      if (w.probe === this.writeProbe && w.outcome === 'acked') this.waiting.push(w);
+    }
+  }
+
+  /** Acknowledged writes of the write probe whose event has not arrived yet. */
+  private pending(): WriteRecord[] {
+    this.takeNewWrites();
+    return this.waiting.filter((w) => !this.seen.has(w.key));
+  }
+
+  /** Each acked write gets one sample, from its acknowledgement: delivered in time, or not. */
   private judge(final: boolean): void {
-    const now = Date.now();
-    for (const w of this.recorder.timeline.writes) {
-      if (w.probe !== this.writeProbe || w.outcome !== 'acked' || this.judged.has(w.key)) continue;
+    this.takeNewWrites();
+    const t = now();
+    this.waiting = this.waiting.filter((w) => {
       const seenAt = this.seen.get(w.key);
-      if (seenAt !== undefined && seenAt - w.start <= this.timeoutMs) {
-        this.record(w.start, seenAt, 'ok');
-      } else if (now - w.end > this.timeoutMs || final) {
+      // An event may arrive a moment before the write's answer does: that is no delay at all.
+      if (seenAt !== undefined && seenAt - w.end <= this.timeoutMs) {
+        this.record(w.end, Math.max(w.end, seenAt), 'ok');
+      } else if (t - w.end > this.timeoutMs || final) {
         this.record(
-          w.start,
-          w.start + this.timeoutMs,
+          w.end,
+          w.end + this.timeoutMs,
           'timeout',
-          `event for ${w.key} not delivered within ${this.timeoutMs} ms`,
+          `event for ${w.key} not delivered within ${this.timeoutMs} ms of its acknowledgement`,
         );
       } else {
-        continue;
+        return true;
       }
-      this.judged.add(w.key);
-    }
+      return false;
+    });
   }
 
   private record(start: number, end: number, outcome: 'ok' | 'error' | 'timeout', detail?: string): void {
@@ -78,20 +100,23 @@ export class WatchProbe {
     });
   }
 
-  private connect(attemptStart: number): void {
+  private connect(): void {
     if (this.stopped) return;
     const rv = this.resourceVersion ? `&resourceVersion=${this.resourceVersion}` : '';
-    const url = `${this.baseUrl}/api/v1/namespaces/${PROBE_NAMESPACE}/configmaps?watch=1&labelSelector=kube-ha-drill%2Frun%3D${this.runId}&allowWatchBookmarks=true${rv}`;
+    const selector = encodeURIComponent(`${RUN_LABEL}=${this.runId}`);
+    const url = `${this.baseUrl}/api/v1/namespaces/${PROBE_NAMESPACE}/configmaps?watch=1&labelSelector=${selector}&allowWatchBookmarks=true${rv}`;
     let broken = false;
     const fail = (why: string) => {
       if (broken || this.stopped) return;
       broken = true;
-      this.record(attemptStart, Date.now(), 'error', why);
-      setTimeout(() => this.connect(Date.now()), this.intervalMs);
+      // Stamped when the stream broke (or the reconnect failed), not when it was opened.
+      const at = now();
+      this.record(at, at, 'error', why);
+      setTimeout(() => this.connect(), this.intervalMs);
     };
     const req = https.request(
       url,
-      { ca: this.tls.ca, cert: this.tls.cert, key: this.tls.key, agent: false, timeout: this.timeoutMs },
+      { ...withContext(this.tls), agent: false, timeout: this.timeoutMs },
       (res) => {
         req.setTimeout(0);
         if (res.statusCode !== 200) {
@@ -138,7 +163,7 @@ export class WatchProbe {
       name &&
       !this.seen.has(`${PROBE_NAMESPACE}/${name}`)
     ) {
-      this.seen.set(`${PROBE_NAMESPACE}/${name}`, Date.now());
+      this.seen.set(`${PROBE_NAMESPACE}/${name}`, now());
     }
   }
 }
