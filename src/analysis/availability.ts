@@ -1,5 +1,5 @@
 import type { Sample } from '../observe/timeline.ts';
-import { isMemberProbe } from './probes.ts';
+import { byStart, isMemberProbe } from './probes.ts';
 
 /**
  * When a request counts as good service, and how long the service must stay
@@ -58,7 +58,7 @@ export function firstSustainedHealthy(
 ): SustainedHealth {
   const judged = samples
     .filter((s) => s.start >= from && s.start < until && sourceOf(s.probe) !== undefined)
-    .sort((x, y) => x.start - y.start || x.end - y.end);
+    .sort(byStart);
   const sources = [...new Set(judged.map((s) => sourceOf(s.probe)!))].sort();
   const result: SustainedHealth = { sources };
   let i = 0;
@@ -132,7 +132,7 @@ export function unavailableWindows(
   }
   const stretches: { start: number; end: number | null; bad: number; source: string }[] = [];
   for (const [source, group] of bySource) {
-    group.sort((x, y) => x.start - y.start || x.end - y.end);
+    group.sort(byStart);
     let open: { start: number; end: number | null; bad: number; source: string } | undefined;
     for (const s of group) {
       if (isBad(s, slowMs)) {
@@ -146,7 +146,7 @@ export function unavailableWindows(
     }
     if (open) stretches.push(open);
   }
-  stretches.sort((x, y) => x.start - y.start);
+  stretches.sort((x, y) => x.start - y.start || (x.source < y.source ? -1 : x.source > y.source ? 1 : 0));
   const windows: UnavailableWindow[] = [];
   let current: UnavailableWindow | undefined;
   const close = () => {

@@ -1,6 +1,6 @@
 import type { Outcome, Sample } from '../observe/timeline.ts';
 import { firstSustainedHealthy, isBad, isSlow, type HealthRules } from './availability.ts';
-import { isFailure, isServiceProbe, samplesByProbe } from './probes.ts';
+import { byStart, isFailure, isServiceProbe, samplesByProbe } from './probes.ts';
 import type { RunSpan } from './run-span.ts';
 
 /** From the start of the first bad request to the end of the first good request after it. */
@@ -45,7 +45,7 @@ export interface ProbeOutages {
  * continues the previous window, which keeps windows disjoint.
  */
 export function outageWindows(samples: readonly Sample[], runEnd: number, slowMs: number): OutageWindow[] {
-  const ordered = [...samples].sort((a, b) => a.start - b.start || a.end - b.end);
+  const ordered = [...samples].sort(byStart);
   const windows: OutageWindow[] = [];
   let open: OutageWindow | undefined;
   for (const s of ordered) {

@@ -23,6 +23,25 @@ export function isServiceProbe(probe: string): boolean {
   return !isMemberProbe(probe);
 }
 
+/**
+ * Requests in order of their start, then of their end; requests sent at the same millisecond are
+ * ordered by probe, outcome and detail, so that no figure depends on the order samples arrived in.
+ */
+export function byStart(a: Sample, b: Sample): number {
+  return (
+    a.start - b.start ||
+    a.end - b.end ||
+    compare(a.probe, b.probe) ||
+    compare(a.outcome, b.outcome) ||
+    compare(a.detail ?? '', b.detail ?? '') ||
+    compare(a.target ?? '', b.target ?? '')
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function isFailure(sample: Sample): boolean {
   return sample.outcome !== 'ok';
 }
@@ -35,6 +54,6 @@ export function samplesByProbe(samples: readonly Sample[]): Map<string, Sample[]
     if (group) group.push(s);
     else byProbe.set(s.probe, [s]);
   }
-  for (const group of byProbe.values()) group.sort((a, b) => a.start - b.start || a.end - b.end);
+  for (const group of byProbe.values()) group.sort(byStart);
   return new Map([...byProbe.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -292,6 +292,19 @@ function absentInterval(
   };
 }
 
+function noRequests(
+  base: Omit<Verdict, 'measured' | 'shown' | 'result' | 'detail'>,
+  i: IntervalFigures,
+): Verdict {
+  return {
+    ...base,
+    measured: null,
+    shown: 'no requests',
+    result: 'insufficient-evidence',
+    detail: `No API request started in ${INTERVAL_MEANING[i.name]}.`,
+  };
+}
+
 export function apiP99Verdict(i: IntervalFigures, thresholdMs: number): Verdict {
   if (i.start === null || i.end === null) return absentInterval('api-p99-latency', i, thresholdMs, 'ms');
   const api = i.api;
@@ -308,15 +321,7 @@ export function apiP99Verdict(i: IntervalFigures, thresholdMs: number): Verdict 
     },
   };
   const span = `${plural(api.requests, 'API request')} in the ${seconds(i.end - i.start)} of the interval`;
-  if (api.latency === null) {
-    return {
-      ...base,
-      measured: null,
-      shown: 'no requests',
-      result: 'insufficient-evidence',
-      detail: `No API request started in ${INTERVAL_MEANING[i.name]}.`,
-    };
-  }
+  if (api.latency === null) return noRequests(base, i);
   const l = api.latency;
   const measured = tidy(l.p99Ms, 3);
   const figures = `P50 ${millis(l.p50Ms)}, P95 ${millis(l.p95Ms)}, max ${millis(l.maxMs)}; failed requests count with their duration.`;
@@ -365,15 +370,7 @@ export function errorRateVerdict(i: IntervalFigures, thresholdPercent: number): 
       resolution: resolution === null ? 'none: no requests' : `one failed request = ${percent(resolution)}`,
     },
   };
-  if (api.errorRatePercent === null) {
-    return {
-      ...base,
-      measured: null,
-      shown: 'no requests',
-      result: 'insufficient-evidence',
-      detail: `No API request started in ${INTERVAL_MEANING[i.name]}.`,
-    };
-  }
+  if (api.errorRatePercent === null) return noRequests(base, i);
   const measured = tidy(api.errorRatePercent);
   const counts = `${api.failed} failed of ${plural(api.requests, 'API request')} (${percent(measured)})`;
   const shown = `${percent(measured)} of ${api.requests}`;

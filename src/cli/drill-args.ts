@@ -45,7 +45,8 @@ faults, holds them, heals them, waits out the recovery, and judges the SLOs.
   --list              list the shipped scenarios and what each proves, then exit
   --help, -h          show this text
 
-Exit codes: 0 every SLO met, 1 an SLO missed, 2 bad usage or scenario, 3 could not run.`;
+Exit codes: 0 every verdict passed, 1 an SLO missed, 2 bad usage or scenario, 3 could not
+run, 4 nothing failed but some verdict had insufficient evidence (never a pass).`;
 
 const VALUE_FLAGS = ['--provider', '--rate', '--baseline', '--hold', '--recovery', '--report-dir'] as const;
 type ValueFlag = (typeof VALUE_FLAGS)[number];

@@ -58,6 +58,10 @@ export class K6Load {
     this.summaryFile = path.join(o.workDir, 'k6-summary.json');
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   start(): void {
     const host = new URL(this.o.baseUrl).hostname;
     const log = openSync(path.join(this.o.workDir, 'k6.log'), 'a');

@@ -74,6 +74,9 @@ export function leaderSection(a: AnalysisFigures): string {
     return member ? `${md(member)} (${code(id)})` : code(id);
   };
   const facts = [
+    `- Each member is asked for its status every ${a.settings.probeIntervalMs} ms and each answer is dated when ` +
+      "it arrived: a leader change is known to one polling round (etcd's own log dates it to the microsecond; see " +
+      'the cross-checks).',
     `- Status rounds: ${l.rounds}` +
       (l.roundToleranceMs === null
         ? ''
@@ -270,7 +273,7 @@ export function harnessSection(report: Report, h: HarnessUsage | undefined): str
         (h.cpuSeconds.k6 === null
           ? 'not measured.'
           : `${h.cpuSeconds.k6.toFixed(2)} s (${share(h.cpuSeconds.k6)}).`),
-      `- Event-loop delay of the drill process (how late its probes fired): P50 ${millis(h.eventLoopDelay.p50Ms)}, ` +
+      `- Event-loop delay of the drill process (how late its probes fired, sampled every 10 ms): P50 ${millis(h.eventLoopDelay.p50Ms)}, ` +
         `P99 ${millis(h.eventLoopDelay.p99Ms)}, max ${millis(h.eventLoopDelay.maxMs)}` +
         (h.eventLoopDelay.p99Ms > LATE_TIMERS_MS
           ? `. **Above ${LATE_TIMERS_MS} ms: the probes' latency figures include the harness's own delay.**`

@@ -1,4 +1,4 @@
-import { analyze, type AnalysisFigures } from '../analysis/analyze.ts';
+import { analyze, type AnalysisFigures, type AnalysisSettings } from '../analysis/analyze.ts';
 import type { HealthRules } from '../analysis/availability.ts';
 import type { FailoverBounds } from '../analysis/bounds.ts';
 import type { Slos, Verdict } from '../analysis/verdict.ts';
@@ -96,20 +96,26 @@ export function exitCodeFor(
   return verdicts.every((v) => v.result === 'pass') ? ExitCode.ok : ExitCode.inconclusive;
 }
 
+/** What the analysis of a report's timeline is judged with: its SLOs, its rules, its cluster's bounds. */
+export function analysisSettingsOf(r: Pick<Report, 'slos' | 'judging' | 'cluster'>): AnalysisSettings {
+  const { health, probeIntervalMs, lbPollMs, loadRate } = r.judging;
+  return {
+    slos: r.slos,
+    health,
+    probeIntervalMs,
+    lbPollMs,
+    bounds: r.cluster.bounds,
+    ...(loadRate === null ? {} : { loadRate }),
+  };
+}
+
 /** Analyses the timeline and assembles the report. Never throws on a bad timeline: the recording is kept. */
 export function buildReport(input: ReportInput): Report {
   let analysis: AnalysisFigures | null = null;
   let verdicts: Verdict[] = [];
   let analysisError: string | undefined;
   try {
-    const { verdicts: judged, ...figures } = analyze(input.timeline, {
-      slos: input.slos,
-      health: input.judging.health,
-      probeIntervalMs: input.judging.probeIntervalMs,
-      lbPollMs: input.judging.lbPollMs,
-      bounds: input.cluster.bounds,
-      ...(input.judging.loadRate === null ? {} : { loadRate: input.judging.loadRate }),
-    });
+    const { verdicts: judged, ...figures } = analyze(input.timeline, analysisSettingsOf(input));
     analysis = figures;
     verdicts = judged;
   } catch (err) {

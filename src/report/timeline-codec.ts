@@ -1,18 +1,10 @@
 import type {
-  EtcdLogLine,
-  EtcdReadBack,
   EtcdStatusSample,
-  HarnessUsage,
-  LbServerStatus,
-  LoadSummary,
-  MetricsScrape,
   Outcome,
   Phase,
-  ReadBack,
   Sample,
   Timeline,
   TimelineEvent,
-  WriteRecord,
 } from '../observe/timeline.ts';
 
 /**
@@ -20,7 +12,18 @@ import type {
  * stay small and readable. decodeTimeline(encodeTimeline(t)) deep-equals t (properties set to
  * undefined aside, which JSON drops anyway).
  */
-export interface EncodedTimeline {
+export interface EncodedTimeline extends Pick<
+  Timeline,
+  | 'writes'
+  | 'readBack'
+  | 'etcdReadBack'
+  | 'lbStatus'
+  | 'etcdLog'
+  | 'etcdLogRead'
+  | 'metrics'
+  | 'load'
+  | 'harness'
+> {
   encoding: 'columnar/1';
   /**
    * Every time below is an offset in milliseconds from this moment (ms since the Unix epoch). It is 0,
@@ -43,15 +46,6 @@ export interface EncodedTimeline {
     order: number[];
     columns: StatusColumns[];
   };
-  writes: WriteRecord[];
-  readBack: ReadBack[];
-  etcdReadBack: EtcdReadBack[];
-  lbStatus: LbServerStatus[];
-  etcdLog: EtcdLogLine[];
-  etcdLogRead?: string[];
-  metrics: MetricsScrape[];
-  load?: LoadSummary;
-  harness?: HarnessUsage;
 }
 
 export interface SampleColumns {

@@ -67,9 +67,9 @@ export type OperationMix = Record<Operation, number>;
 
 export interface LoadProfile {
   /**
-   * Requests per second of the k6 load generator. Default 75: with the probes' own requests about 130
-   * API requests a second, enough for a 10 s interval to resolve a 0.1 % error rate, and below what a
-   * 2-core machine serves with P99 under 500 ms and no errors (`npm run bench -- capacity`).
+   * Requests per second of the k6 load generator. Default 60: with the probes' own requests about 114
+   * API requests a second, enough for a 10 s interval to resolve a 0.1 % error rate, and well below
+   * what a 2-core machine serves with P99 under 500 ms and no errors (`npm run bench -- capacity`).
    */
   rate: number;
   /** Default: reads dominate, as on a real cluster, with enough writes to check for lost ones. */
@@ -168,7 +168,7 @@ export const DEFAULT_CLUSTER: ClusterNeeds = {
 };
 export const DEFAULT_MIX: OperationMix = { get: 50, list: 15, create: 10, update: 10, delete: 5, watch: 10 };
 export const DEFAULT_LOAD: LoadProfile = {
-  rate: 75,
+  rate: 60,
   mix: DEFAULT_MIX,
   probeIntervalMs: 100,
   memberProbeIntervalMs: 250,

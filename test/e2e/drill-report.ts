@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseReport } from '../../src/report/json.ts';
 import { decodeTimeline, type Report } from '../../src/report/report-model.ts';
-import type { Timeline, TimelineEvent } from '../../src/observe/timeline.ts';
+import type { Timeline } from '../../src/observe/timeline.ts';
 import { cli } from './helpers.ts';
 
 export interface DrillResult {
@@ -42,14 +42,4 @@ export async function drill(scenario: string, extra: string[] = SHORT): Promise<
   };
   rmSync(dir, { recursive: true, force: true });
   return result;
-}
-
-export function eventsOf(t: Timeline, kind: TimelineEvent['kind']): TimelineEvent[] {
-  return t.events.filter((e) => e.kind === kind);
-}
-
-export function phase(t: Timeline, name: 'baseline' | 'fault' | 'recovery') {
-  const p = t.phases.find((x) => x.name === name);
-  if (!p) throw new Error(`no ${name} phase in the timeline`);
-  return p;
 }

@@ -116,7 +116,7 @@ describe('availability properties (fast-check)', () => {
     );
   });
 
-  it('the order the samples arrive in changes nothing', () => {
+  it('the order the samples arrive in changes nothing, probes sending at the same millisecond included', () => {
     fc.assert(
       fc.property(shape, fc.integer(), (s, seed) => {
         const samples = timeline(s, (k, t, i) =>

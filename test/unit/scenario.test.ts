@@ -34,7 +34,7 @@ describe('scenario validation', () => {
       description: 'Kills the etcd leader.',
       cluster: { controlPlanes: 3, etcdTopology: 'stacked', corednsReplicas: 2 },
       load: {
-        rate: 75,
+        rate: 60,
         mix: { get: 50, list: 15, create: 10, update: 10, delete: 5, watch: 10 },
         probeIntervalMs: 100,
         memberProbeIntervalMs: 250,

@@ -8,7 +8,11 @@ import type { HarnessUsage } from '../timeline.ts';
  * not the cluster, and the report says so.
  */
 export class HarnessMeter {
-  private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  /** The histogram times a timer of this period: an idle loop reads as the period itself. */
+  private static readonly RESOLUTION_MS = 10;
+  private readonly delay: IntervalHistogram = monitorEventLoopDelay({
+    resolution: HarnessMeter.RESOLUTION_MS,
+  });
   private cpu = process.cpuUsage();
   private startedAt = now();
 
@@ -21,7 +25,8 @@ export class HarnessMeter {
   stop(k6CpuSeconds: number | null): HarnessUsage {
     this.delay.disable();
     const used = process.cpuUsage(this.cpu);
-    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    // Lateness beyond the timer's own period, to 0.01 ms.
+    const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - HarnessMeter.RESOLUTION_MS);
     return {
       cpuSeconds: { drill: (used.user + used.system) / 1e6, k6: k6CpuSeconds },
       overSeconds: (now() - this.startedAt) / 1000,

@@ -21,12 +21,16 @@ export interface Probe {
 /**
  * Issues one request of a probe every interval, at a fixed rate: a slow or
  * hung request does not delay the next one, so an outage is seen to the
- * interval's resolution, not to the timeout's.
+ * interval's resolution, not to the timeout's. Requests go out on a fixed grid
+ * (start + k x interval): a timer that fires late does not push the rest back,
+ * and a slot missed entirely (the process stalled for longer than an interval)
+ * is skipped rather than sent in a burst.
  */
 export class ProbeLoop {
   private timer?: NodeJS.Timeout;
   private readonly inFlight = new Set<Promise<void>>();
   private seq = 0;
+  private stopped = false;
 
   constructor(
     private readonly probe: Probe,
@@ -35,6 +39,7 @@ export class ProbeLoop {
   ) {}
 
   start(): void {
+    const t0 = performance.now();
     const tick = () => {
       const seq = this.seq++;
       const start = now();
@@ -54,13 +59,26 @@ export class ProbeLoop {
         .finally(() => this.inFlight.delete(p));
       this.inFlight.add(p);
     };
+    const next = () => {
+      if (this.stopped) return;
+      const elapsed = performance.now() - t0;
+      const slot = Math.floor(elapsed / this.intervalMs) + 1;
+      this.timer = setTimeout(
+        () => {
+          tick();
+          next();
+        },
+        slot * this.intervalMs - elapsed,
+      );
+    };
     tick();
-    this.timer = setInterval(tick, this.intervalMs);
+    next();
   }
 
   /** Stops issuing and waits for the requests in flight. */
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
     await Promise.all([...this.inFlight]);
     this.probe.close?.();
   }

@@ -10,9 +10,10 @@ import { shortError } from './probe-loop.ts';
  * A watch on the write probe's ConfigMaps through the load balancer, as a
  * controller would hold one. Every acknowledged write must arrive as an event:
  * one sample per write, from its acknowledgement to its delivery (ok, or
- * timeout when it has not arrived within the timeout), and an error sample,
- * stamped when it happened, for every broken stream or failed reconnect. A
- * silent stream therefore shows as an outage.
+ * timeout when it has not arrived within the timeout), an error sample,
+ * stamped when it happened, for every broken stream or failed reconnect, and
+ * an ok sample for a stream established again. A silent stream therefore
+ * shows as an outage.
  */
 export class WatchProbe {
   readonly name = 'watch';
@@ -100,8 +101,9 @@ export class WatchProbe {
     });
   }
 
-  private connect(): void {
+  private connect(reconnect = false): void {
     if (this.stopped) return;
+    const attempt = now();
     const rv = this.resourceVersion ? `&resourceVersion=${this.resourceVersion}` : '';
     const selector = encodeURIComponent(`${RUN_LABEL}=${this.runId}`);
     const url = `${this.baseUrl}/api/v1/namespaces/${PROBE_NAMESPACE}/configmaps?watch=1&labelSelector=${selector}&allowWatchBookmarks=true${rv}`;
@@ -112,7 +114,7 @@ export class WatchProbe {
       // Stamped when the stream broke (or the reconnect failed), not when it was opened.
       const at = now();
       this.record(at, at, 'error', why);
-      setTimeout(() => this.connect(), this.intervalMs);
+      setTimeout(() => this.connect(true), this.intervalMs);
     };
     const req = https.request(
       url,
@@ -124,6 +126,9 @@ export class WatchProbe {
           res.resume();
           return fail(`watch HTTP ${res.statusCode}`);
         }
+        // A stream established again is the first sign the watch works, before any write has been
+        // acknowledged to show it; judged like any request, slow included.
+        if (reconnect) this.record(attempt, now(), 'ok');
         let buf = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {

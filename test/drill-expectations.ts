@@ -1,0 +1,207 @@
+/**
+ * What each shipped drill must show, held against records of the same run that the report did not
+ * compute its figures from: the supervisor's log of process starts and exits, HAProxy's own view of
+ * its backends, etcd's own log, the snapshot's revision from etcdutl. Used on live drills
+ * (test/e2e) and on recordings of real ones (test/unit/recordings.test.ts), whatever the phases.
+ */
+import { expect } from 'chai';
+import type { AnalysisFigures } from '../src/analysis/analyze.ts';
+import { markDowns } from '../src/analysis/cross-checks.ts';
+import type { Timeline, TimelineEvent } from '../src/observe/timeline.ts';
+import type { Report } from '../src/report/report-model.ts';
+
+export interface Drill {
+  report: Report;
+  /** The analysis to hold: the report's own, or the recording analysed again by this version. */
+  analysis: AnalysisFigures;
+  timeline: Timeline;
+}
+
+export function eventsOf(t: Timeline, kind: TimelineEvent['kind']): TimelineEvent[] {
+  return t.events.filter((e) => e.kind === kind);
+}
+
+function injection(d: Drill): TimelineEvent {
+  const e = eventsOf(d.timeline, 'fault-inject')[0];
+  expect(e, 'a fault-inject event').to.not.equal(undefined);
+  return e!;
+}
+
+function phaseOf(t: Timeline, name: 'baseline' | 'fault' | 'recovery') {
+  const p = t.phases.find((x) => x.name === name);
+  if (!p) throw new Error(`no ${name} phase in the timeline`);
+  return p;
+}
+
+/** Whatever the fault: cross-checks agree, the cluster is whole at the end, k6 did what it says. */
+export function expectSoundDrill(d: Drill): void {
+  expect(d.report.status).to.equal('completed');
+  const healthy = d.report.verdicts.find((v) => v.slo === 'cluster-healthy-after');
+  expect(healthy?.result, healthy?.detail).to.equal('pass');
+  const disagree = d.analysis.crossChecks.filter((c) => c.result === 'disagree');
+  expect(disagree.map((c) => `${c.id}: ${c.detail}`)).to.deep.equal([]);
+  const k6 = d.timeline.samples.filter((s) => s.probe.startsWith('k6:')).length;
+  expect(d.timeline.load?.requests, "k6's own count").to.equal(k6);
+}
+
+/**
+ * The service was not healthy before HAProxy, by its own account, took the broken backend out (less
+ * a poll of its stats, 250 ms, and the gap between requests). Not reached before the heal satisfies
+ * this too: what else kept the service from health is the cluster's business, not this check's.
+ */
+function expectFailoverNoSoonerThanMarkDown(d: Drill, server: string, at: number): void {
+  const down = markDowns(d.timeline).find((x) => x.server === server && x.at >= at);
+  expect(down, `HAProxy marked ${server} down`).to.not.equal(undefined);
+  const healthyFrom = d.analysis.service.failover!.healthyFrom ?? Infinity;
+  expect(healthyFrom).to.be.at.least(down!.at - 600);
+}
+
+export function expectApiserverKill(d: Drill): void {
+  const inject = injection(d);
+  expect(inject.data?.component).to.equal('kube-apiserver');
+  const killedPid = Number(inject.data?.pid);
+  const exit = d.timeline.events.find((e) => e.kind === 'process-exit' && e.data?.pid === killedPid);
+  expect(exit?.message, 'the killed pid exited').to.include('SIGKILL');
+  expect(exit!.at - inject.at, 'the supervisor saw the exit as the fault went in').to.be.within(0, 500);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  expect(Number(heal.data?.newPid)).to.be.above(0).and.not.equal(killedPid);
+  expect(
+    d.timeline.events.some((e) => e.kind === 'process-start' && e.data?.pid === Number(heal.data?.newPid)),
+  ).to.equal(true);
+  expectFailoverNoSoonerThanMarkDown(d, String(inject.data?.node), inject.at);
+  // Reads through HAProxy after it marked the dead backend down (plus a check) do not fail.
+  const down = markDowns(d.timeline).find((x) => x.server === inject.data?.node && x.at >= inject.at)!;
+  const restarted = d.timeline.events.find(
+    (e) => e.kind === 'process-start' && e.data?.pid === Number(heal.data?.newPid),
+  )!;
+  const reads = d.timeline.samples.filter(
+    (s) => s.probe === 'api-read' && s.start > down.at + 1000 && s.start < restarted.at,
+  );
+  expect(reads.filter((s) => s.outcome !== 'ok')).to.deep.equal([]);
+}
+
+export function expectEtcdLeaderKill(d: Drill): void {
+  const inject = injection(d);
+  expect(inject.data?.component).to.equal('etcd');
+  const leader = d.analysis.leader;
+  const killedNode = String(inject.data?.node);
+  expect(leader.leaderAtInjection, 'leader known at injection').to.be.a('string');
+  expect(leader.members[leader.leaderAtInjection!], 'the member killed was the leader').to.equal(killedNode);
+  const after = leader.changes.filter((c) => c.at >= inject.at);
+  expect(after.length, 'a leader change after the kill').to.be.above(0);
+  expect(after[0]!.toMember).to.not.equal(killedNode);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  expect(Number(heal.data?.newPid)).to.not.equal(Number(inject.data?.pid));
+  // etcd's own log names the same new leader, elected at most 400 ms before polling saw it.
+  const elected = d.timeline.etcdLog.find(
+    (l) => l.at >= inject.at && / became leader at term /.test(l.message),
+  );
+  expect(elected?.member, 'etcd logged the election').to.equal(after[0]!.toMember);
+  expect(after[0]!.at - elected!.at).to.be.within(-50, 400);
+}
+
+export function expectEtcdPartition(d: Drill): void {
+  const inject = injection(d);
+  const fault = phaseOf(d.timeline, 'fault');
+  const isolated = String(inject.data?.node);
+  const change = d.analysis.leader.changes.find((c) => c.at >= inject.at);
+  expect(change, 'leader changed after the partition').to.not.equal(undefined);
+  expect(change!.toMember).to.not.equal(isolated);
+  // etcd elects within a few election timeouts; writes on the majority side go on.
+  const settled = inject.at + 5000;
+  const sideWrites = d.timeline.writes.filter(
+    (w) =>
+      w.probe?.startsWith('member:api-write@') &&
+      !w.probe.endsWith(isolated) &&
+      w.start > settled &&
+      w.start < fault.end,
+  );
+  expect(sideWrites.length, 'writes on the majority side during the partition').to.be.above(10);
+  const acked = sideWrites.filter((w) => w.outcome === 'acked').length;
+  expect(acked / sideWrites.length, `${acked} of ${sideWrites.length} acked`).to.be.above(0.9);
+  // The isolated member's own apiserver cannot commit: its direct writes stop succeeding.
+  const isolatedWrites = d.timeline.writes.filter(
+    (w) => w.probe === `member:api-write@${isolated}` && w.start > settled && w.start < fault.end,
+  );
+  expect(isolatedWrites.filter((w) => w.outcome === 'acked').length).to.equal(0);
+  // Failover covers the whole degraded period: requests HAProxy still sent to the isolated
+  // apiserver failed until it took that backend out.
+  expectFailoverNoSoonerThanMarkDown(d, isolated, inject.at);
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+}
+
+export function expectCorednsKill(d: Drill): void {
+  const inject = injection(d);
+  const at = inject.at;
+  const replica = d.timeline.samples.filter((s) => s.probe === 'member:dns@replica-0' && s.start > at);
+  expect(
+    replica.some((s) => s.outcome !== 'ok'),
+    'the killed replica stopped answering',
+  ).to.equal(true);
+  expect(replica.at(-1)?.outcome, 'and answers again at the end').to.equal('ok');
+  const other = d.timeline.samples.filter((s) => s.probe === 'member:dns@replica-1' && s.start > at);
+  expect(
+    other.every((s) => s.outcome === 'ok'),
+    'the other replica kept answering',
+  ).to.equal(true);
+  // The DNS address kept sending lookups to the dead replica: the service was healthy again only
+  // once the supervisor, by its own record, had started it again.
+  const restarted = d.timeline.events.find(
+    (e) => e.kind === 'process-start' && e.at > at && String(e.data?.component) === 'coredns',
+  );
+  expect(restarted, 'the supervisor restarted the replica').to.not.equal(undefined);
+  const f = d.analysis.service.failover!;
+  expect(f.badBySource.dns, 'lookups at the DNS address failed').to.be.above(0);
+  expect(f.healthyFrom ?? Infinity).to.be.at.least(restarted!.at);
+  // ... and stopped failing once it answered again (CoreDNS is ready within a second of its start).
+  const lastBadLookup = Math.max(
+    ...d.timeline.samples
+      .filter((s) => s.probe === 'dns' && s.start >= at && s.outcome !== 'ok')
+      .map((s) => s.start),
+  );
+  expect(lastBadLookup).to.be.below(restarted!.at + 1000);
+}
+
+export function expectEtcdSnapshotRestore(d: Drill): void {
+  const lost = d.analysis.writes.lost;
+  const verdict = d.report.verdicts.find((v) => v.slo === 'lost-writes')!;
+  expect(verdict.result).to.equal('fail');
+  expect(lost.length).to.be.above(10);
+  // Independent of the read-back: the snapshot's own revision (from etcdutl) splits the keys written
+  // before the restore. A key whose last acknowledged write got a revision the snapshot holds is
+  // intact; a create acknowledged at a later revision is gone, through the API and in etcd. (After
+  // the restore, revisions start again from the snapshot's: those writes are left out.)
+  const revision = Number(injection(d).data?.revision);
+  const restoredAt = eventsOf(d.timeline, 'fault-heal')[0]!.at;
+  const lostKeys = new Set(lost.map((l) => l.key));
+  const last = new Map<string, Timeline['writes'][number]>();
+  for (const w of d.timeline.writes.filter((x) => x.outcome === 'acked').sort((a, b) => a.end - b.end))
+    last.set(w.key, w);
+  for (const [key, w] of last) if (w.end >= restoredAt) last.delete(key);
+  // A write that may or may not have landed (a timeout, a 5xx) makes either state right: left out.
+  for (const w of d.timeline.writes) if (w.outcome !== 'acked') last.delete(w.key);
+  let before = 0;
+  let after = 0;
+  for (const [key, w] of last) {
+    const rv = Number(w.resourceVersion);
+    if (w.op === 'delete' || !Number.isFinite(rv)) continue;
+    if (rv <= revision) {
+      before++;
+      expect(lostKeys.has(key), `${key} at ${rv} <= ${revision}`).to.equal(false);
+    } else if ((w.op ?? 'create') === 'create') {
+      after++;
+      expect(lostKeys.has(key), `${key} at ${rv} > ${revision}`).to.equal(true);
+    }
+  }
+  expect(before).to.be.above(10);
+  expect(after).to.be.above(10);
+  expect(lost.filter((l) => l.reason === 'missing').every((l) => l.sources.includes('etcd'))).to.equal(true);
+}
+
+export const EXPECTATIONS: Record<string, (d: Drill) => void> = {
+  'apiserver-kill': expectApiserverKill,
+  'etcd-leader-kill': expectEtcdLeaderKill,
+  'etcd-partition': expectEtcdPartition,
+  'coredns-kill': expectCorednsKill,
+  'etcd-snapshot-restore': expectEtcdSnapshotRestore,
+};
