@@ -23,7 +23,7 @@ describe("evidence: the cluster's own records, as recorded", () => {
   });
 
   it("etcd's log: the leadership lines, on the drill's clock, prefixes dropped", () => {
-    const lines = leadershipLines(recorded('etcd-node-1.log'), 'node-1', (t) => t + 1);
+    const lines = leadershipLines(recorded('etcd-node-1.jsonl'), 'node-1', (t) => t + 1);
     expect(lines.map((l) => l.message)).to.deep.equal([
       '4d87747f3083f3c4 became follower at term 2',
       '4d87747f3083f3c4 elected leader 82bd05b176ea1cac at term 2',
