@@ -62,7 +62,7 @@ export function expectApiserverKill(d: Drill): void {
   const killedPid = Number(inject.data?.pid);
   const exit = d.timeline.events.find((e) => e.kind === 'process-exit' && e.data?.pid === killedPid);
   expect(exit?.message, 'the killed pid exited').to.include('SIGKILL');
-  expect(exit!.at - inject.at, 'the supervisor saw the exit as the fault went in').to.be.within(0, 500);
+  expect(exit!.at - inject.at, 'the supervisor saw the exit as the fault went in').to.be.within(-50, 500);
   const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
   expect(Number(heal.data?.newPid)).to.be.above(0).and.not.equal(killedPid);
   expect(
@@ -152,7 +152,9 @@ export function expectCorednsKill(d: Drill): void {
   expect(restarted, 'the supervisor restarted the replica').to.not.equal(undefined);
   const f = d.analysis.service.failover!;
   expect(f.badBySource.dns, 'lookups at the DNS address failed').to.be.above(0);
-  expect(f.healthyFrom ?? Infinity).to.be.at.least(restarted!.at);
+  // The DNS address picks a replica at random: a run of lookups can all reach the live one just
+  // before the restart (ten in a row: one time in a thousand), hence a second of slack.
+  expect(f.healthyFrom ?? Infinity).to.be.at.least(restarted!.at - 1000);
   // ... and stopped failing once it answered again (CoreDNS is ready within a second of its start).
   const lastBadLookup = Math.max(
     ...d.timeline.samples

@@ -171,21 +171,35 @@ function sustainedVerdict(args: {
   };
 }
 
+/** Failover or recovery in a run that never got to the injection or the heal. */
+function notExercised(
+  slo: 'failover' | 'recovery',
+  description: string,
+  settings: JudgingSettings,
+  detail: string,
+): Verdict {
+  return {
+    slo,
+    description,
+    measured: null,
+    shown: 'not measured',
+    threshold: settings.slos.failoverSeconds,
+    unit: 's',
+    result: 'insufficient-evidence',
+    detail,
+  };
+}
+
 export function failoverVerdict(inputs: VerdictInputs, settings: JudgingSettings): Verdict {
   const f = inputs.health.failover;
   const description = 'From the injection until the service is healthy again, sustained';
-  if (!f) {
-    return {
-      slo: 'failover',
+  if (!f)
+    return notExercised(
+      'failover',
       description,
-      measured: null,
-      shown: 'not measured',
-      threshold: settings.slos.failoverSeconds,
-      unit: 's',
-      result: 'insufficient-evidence',
-      detail: 'No fault was injected, so failover was not exercised.',
-    };
-  }
+      settings,
+      'No fault was injected, so failover was not exercised.',
+    );
   const perProbe = inputs.outages
     .filter((p) => p.failoverMs !== undefined)
     .map((p) => `${p.probe} ${p.failoverMs == null ? 'not reached' : seconds(p.failoverMs)}`)
@@ -220,18 +234,13 @@ export function failoverVerdict(inputs: VerdictInputs, settings: JudgingSettings
 export function recoveryVerdict(inputs: VerdictInputs, settings: JudgingSettings): Verdict {
   const r = inputs.health.recovery;
   const description = 'From the heal until what was still broken at the heal is healthy again, sustained';
-  if (!r) {
-    return {
-      slo: 'recovery',
+  if (!r)
+    return notExercised(
+      'recovery',
       description,
-      measured: null,
-      shown: 'not measured',
-      threshold: settings.slos.failoverSeconds,
-      unit: 's',
-      result: 'insufficient-evidence',
-      detail: 'The fault was never healed, so there was no recovery to measure.',
-    };
-  }
+      settings,
+      'The fault was never healed, so there was no recovery to measure.',
+    );
   if (r.brokenAtHeal.length === 0) {
     return {
       slo: 'recovery',
