@@ -145,7 +145,8 @@ export const FIGURE_DEFINITIONS: readonly Definition[] = [
     term: 'leader change',
     definition:
       'a round whose majority leader differs from the last one known, or is the same member at another ' +
-      "raft term (elected anew, e.g. restarted before the others campaigned), stamped with the round's time.",
+      'raft term (elected anew, e.g. restarted before the others campaigned), or any leader after a round in ' +
+      "which no member answered (they were all restarted), stamped with the round's time.",
   },
   {
     term: 'time to new leader',

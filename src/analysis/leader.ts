@@ -130,10 +130,14 @@ export function analyzeLeader(
   let roundsWithoutLeader = 0;
   let leaderAtInjection: string | undefined;
 
+  // Every member failed to answer: whoever leads afterwards was elected when they came back, even
+  // the same member at the same term (a restored cluster can repeat both).
+  let allDown = false;
   for (const round of rounds) {
-    const { leader } = majorityLeader(round, memberCount);
+    const { leader, okMembers } = majorityLeader(round, memberCount);
     if (leader === null) {
       roundsWithoutLeader++;
+      if (okMembers === 0 && round.samples.length >= memberCount) allDown = true;
       continue;
     }
     if (faultInjectedAt !== undefined && round.at < faultInjectedAt) leaderAtInjection = leader;
@@ -147,7 +151,7 @@ export function analyzeLeader(
       ),
     );
     if (known === null) initialLeader = leader;
-    else if (leader !== known || (knownTerm >= 0 && leaderTerm >= 0 && leaderTerm !== knownTerm)) {
+    else if (leader !== known || allDown || (knownTerm >= 0 && leaderTerm >= 0 && leaderTerm !== knownTerm)) {
       const terms = round.samples.flatMap((s) => (s.ok && s.raftTerm !== undefined ? [s.raftTerm] : []));
       changes.push({
         at: round.at,
@@ -159,6 +163,7 @@ export function analyzeLeader(
       });
     }
     known = leader;
+    allDown = false;
     // The term of the last leader known; it may also go back, when the cluster is restored from a snapshot.
     if (leaderTerm >= 0) knownTerm = leaderTerm;
   }

@@ -339,6 +339,20 @@ describe('analysis: etcd leader', () => {
     expect(analyzeLeader(samples).changes).to.deep.equal([]);
   });
 
+  it('after a round in which no member answered, even the same leader at the same term was elected anew', () => {
+    // Recorded shape (etcd-snapshot-restore with short phases): every member restored, node-1 wins term 2 again.
+    const round = (k: number, leader: string | undefined) =>
+      ['node-1', 'node-2', 'node-3'].map((m, i) =>
+        leader === undefined
+          ? status(k * 100 + i, m, undefined)
+          : status(k * 100 + i, m, leader, { raftTerm: 2 }),
+      );
+    const samples = [...round(0, A), ...round(1, undefined), ...round(2, A)];
+    expect(analyzeLeader(samples).changes.map((c) => [c.at - T, c.from, c.to])).to.deep.equal([[200, A, A]]);
+    const glitch = [...round(0, A), ...round(1, A).slice(0, 1), ...round(2, A)];
+    expect(analyzeLeader(glitch).changes, 'one member missing is no restart').to.deep.equal([]);
+  });
+
   it('the same leader at an earlier term is a new election: a cluster restored from a snapshot starts its terms again', () => {
     const samples = [0, 1, 2, 3].flatMap((k) =>
       ['node-1', 'node-2', 'node-3'].map((m, i) =>
