@@ -143,11 +143,7 @@ interface CounterDelta {
 }
 
 /** Per member, the growth of a counter between its first and last good scrape. */
-export function counterDeltas(
-  t: Timeline,
-  component: 'etcd' | 'kube-apiserver',
-  counter: string,
-): CounterDelta[] {
+function counterDeltas(t: Timeline, component: 'etcd' | 'kube-apiserver', counter: string): CounterDelta[] {
   const byMember = new Map<string, typeof t.metrics>();
   for (const m of t.metrics) {
     if (m.component !== component || !m.ok || m.values[counter] === undefined) continue;

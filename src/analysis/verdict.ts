@@ -30,6 +30,9 @@ export function slosWithDefaults(slos: Partial<Slos> = {}): Slos {
   return { ...DEFAULT_SLOS, ...slos };
 }
 
+/** Below this share of the asked requests, the load counts as not delivered. */
+const LOAD_DELIVERED_SHARE = 0.95;
+
 /** The fewest requests a P99 can be taken over: below 100 the nearest-rank P99 is the maximum. */
 export const MIN_REQUESTS_FOR_P99 = 100;
 
@@ -359,9 +362,6 @@ export function apiP99Verdict(i: IntervalFigures, thresholdMs: number): Verdict 
   }
   return { ...base, measured, shown: millis(measured), result: 'pass', detail: `${span}. ${figures}` };
 }
-
-/** Below this share of the asked requests, the load counts as not delivered. */
-export const LOAD_DELIVERED_SHARE = 0.95;
 
 export function errorRateVerdict(i: IntervalFigures, thresholdPercent: number): Verdict {
   if (i.start === null || i.end === null) return absentInterval('api-error-rate', i, thresholdPercent, '%');

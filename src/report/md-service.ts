@@ -7,7 +7,7 @@ import type { Verdict } from '../analysis/verdict.ts';
 import { code, cut, md, table } from './md.ts';
 import type { Report } from './report-model.ts';
 
-export const RESULT_TEXT: Record<Verdict['result'], string> = {
+const RESULT_TEXT: Record<Verdict['result'], string> = {
   pass: 'PASS',
   fail: '**FAIL**',
   'insufficient-evidence': '**INSUFFICIENT EVIDENCE**',

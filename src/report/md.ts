@@ -27,7 +27,7 @@ export function table(header: string[], rows: string[][], align?: ('l' | 'r')[])
 }
 
 /** Long lists are cut in the markdown; report.json always has all of them. */
-export const LIST_LIMIT = 50;
+const LIST_LIMIT = 50;
 
 export function cut<T>(items: readonly T[], limit = LIST_LIMIT): { shown: readonly T[]; note: string } {
   if (items.length <= limit) return { shown: items, note: '' };
