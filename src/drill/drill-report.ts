@@ -6,6 +6,7 @@ import { repoRoot } from '../components/manifest.ts';
 import { boundsOf, resolveLocalConfig } from '../cluster/local/config.ts';
 import { buildReport, exitCodeFor, type Report } from '../report/report-model.ts';
 import { writeReports } from '../report/write-reports.ts';
+import { HEALTH_SETTLE_MS } from './final-health.ts';
 import { LB_POLL_MS } from './observers.ts';
 import type { DrillRun } from './run-drill.ts';
 
@@ -21,10 +22,14 @@ function toolVersion(): string {
  */
 export function recoveredHealthVerdict(run: DrillRun): Verdict {
   const unhealthy = run.finalHealth.filter((h) => !h.healthy);
+  const late = run.finalHealth.filter((h) => h.healthyAfterMs !== undefined);
   const checked = run.finalHealth.length;
+  const waitedFor = late.length
+    ? ` ${late.map((h) => `${h.component} became healthy ${(h.healthyAfterMs! / 1000).toFixed(1)} s after the first check`).join('; ')}.`
+    : '';
   return {
     slo: 'cluster-healthy-after',
-    description: 'Every component healthy again after recovery',
+    description: `Every component healthy again after recovery (waiting at most ${HEALTH_SETTLE_MS / 1000} s)`,
     measured: checked === 0 ? null : unhealthy.length,
     threshold: 0,
     unit: 'unhealthy components',
@@ -34,8 +39,8 @@ export function recoveredHealthVerdict(run: DrillRun): Verdict {
       checked === 0
         ? 'The health of the components was not checked (the drill did not reach its end).'
         : unhealthy.length === 0
-          ? `All ${checked} components running and healthy at the end: ${run.finalHealth.map((h) => `${h.component} (${h.detail})`).join(', ')}.`
-          : `Unhealthy at the end: ${unhealthy.map((h) => `${h.component} (${h.detail})`).join(', ')}.`,
+          ? `All ${checked} components running and healthy at the end: ${run.finalHealth.map((h) => `${h.component} (${h.detail})`).join(', ')}.${waitedFor}`
+          : `Unhealthy at the end (checked again for up to ${HEALTH_SETTLE_MS / 1000} s): ${unhealthy.map((h) => `${h.component} (${h.detail})`).join(', ')}.${waitedFor}`,
   };
 }
 

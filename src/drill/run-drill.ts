@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import type { Components } from '../components/components.ts';
 import { LocalControl } from '../cluster/local/control.ts';
 import { down, runningCluster, up } from '../cluster/local/provider.ts';
-import { clusterStatus } from '../cluster/local/status.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import { faultFor } from '../faults/catalog.ts';
 import type { Fault } from '../faults/fault.ts';
@@ -20,6 +19,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { CleanupStack } from '../util/cleanup-stack.ts';
 import { EnvironmentError, errorMessage } from '../util/errors.ts';
 import { progress } from '../util/progress.ts';
+import { settledHealth, type ComponentHealth } from './final-health.ts';
 import { LiveStatus } from './live-status.ts';
 import { Observers } from './observers.ts';
 import { ensureProbeNamespace, etcdReadBack, readBack } from './readback.ts';
@@ -44,7 +44,7 @@ export interface DrillRun {
   recorder: Recorder;
   injections: string[];
   /** Health of every component after recovery, one line each; empty when not checked. */
-  finalHealth: { component: string; healthy: boolean; detail: string }[];
+  finalHealth: ComponentHealth[];
   status: 'completed' | 'aborted';
   abortReason?: string;
   cleanupErrors: string[];
@@ -183,7 +183,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
       'reading back every write (through the API and straight from etcd) and checking every component',
     );
     const writes = recorder.timeline.writes;
-    const [api, etcd, status] = await Promise.all([
+    const [api, etcd, health] = await Promise.all([
       readBack(cluster.endpoints.kubeconfig, writes),
       etcdReadBack(
         req.components.path('etcdctl'),
@@ -191,10 +191,10 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
         cluster.etcdClient,
         writes,
       ),
-      clusterStatus(cluster),
+      settledHealth(cluster, () => cleanup.interrupted !== undefined),
     ]);
     recorder.readBack(api, etcd);
-    run.finalHealth = status.rows.map((r) => ({ component: r.id, healthy: r.healthy, detail: r.detail }));
+    run.finalHealth = health;
   } catch (err) {
     run.status = 'aborted';
     run.abortReason = errorMessage(err);

@@ -73,9 +73,13 @@ export class WatchProbe {
     const t = now();
     this.waiting = this.waiting.filter((w) => {
       const seenAt = this.seen.get(w.key);
-      // An event may arrive a moment before the write's answer does: that is no delay at all.
-      if (seenAt !== undefined && seenAt - w.end <= this.timeoutMs) {
-        this.record(w.end, Math.max(w.end, seenAt), 'ok');
+      // An event may arrive a moment before the write's answer does: no delay at all, and the stream
+      // is shown working when the event came, not when the answer did (which can be after the stream
+      // broke, as when a connection is cut while both are in flight).
+      if (seenAt !== undefined && seenAt <= w.end) {
+        this.record(seenAt, seenAt, 'ok');
+      } else if (seenAt !== undefined && seenAt - w.end <= this.timeoutMs) {
+        this.record(w.end, seenAt, 'ok');
       } else if (t - w.end > this.timeoutMs || final) {
         this.record(
           w.end,
