@@ -1,6 +1,8 @@
 import { ensureComponents } from '../components/components.ts';
-import { down, requireRoot, runningCluster, up } from '../cluster/local/provider.ts';
+import { clusterOnDisk, down, requireRoot, runningCluster, up } from '../cluster/local/provider.ts';
+import { isAlive } from '../util/proc.ts';
 import { clusterStatus } from '../cluster/local/status.ts';
+import { withClusterLock } from '../cluster/local/cluster-lock.ts';
 import { resolveLocalConfig } from '../cluster/local/config.ts';
 import { UsageError } from '../util/errors.ts';
 import { CLUSTER_FLAGS_HELP, parseClusterFlags } from './cluster-args.ts';
@@ -23,12 +25,13 @@ main(async (argv) => {
     return 0;
   }
   if (extra.length > 0) throw new UsageError(`unknown argument ${extra.join(' ')}`, USAGE);
-  resolveLocalConfig(overrides, 'command line');
+  const config = resolveLocalConfig(overrides, 'command line');
+  const locked = <T>(fn: () => Promise<T>) => withClusterLock(config, `cluster ${verb}`, fn);
   switch (verb) {
     case 'up': {
       requireRoot();
       const components = await ensureComponents();
-      const info = await up({ config: overrides, owner: 'cluster-up', components });
+      const info = await locked(() => up({ config: overrides, owner: 'cluster-up', components }));
       console.log(`cluster ${info.name} is up`);
       console.log(`  load balancer: ${info.endpoints.apiServer}`);
       console.log(`  kubeconfig:    ${info.endpoints.kubeconfig}`);
@@ -41,7 +44,8 @@ main(async (argv) => {
       return 0;
     }
     case 'down': {
-      const { removed, left } = await down(overrides);
+      requireRoot();
+      const { removed, left } = await locked(() => down(overrides));
       for (const r of removed) console.log(`removed ${r}`);
       if (left.length > 0) {
         console.error(`could not remove:\n  ${left.join('\n  ')}`);
@@ -53,7 +57,17 @@ main(async (argv) => {
     case 'status': {
       const info = runningCluster(overrides);
       if (!info) {
-        console.log('no cluster is running');
+        const half = clusterOnDisk(overrides);
+        if (!half) {
+          console.log('no cluster is running');
+          return 3;
+        }
+        const owner = `${half.owner.command}, pid ${half.owner.pid}`;
+        console.log(
+          half.status === 'creating' && isAlive(half.owner.pid)
+            ? `cluster ${half.name} is being made (by ${owner}, since ${half.createdAt})`
+            : `cluster ${half.name} is half-made: its start (by ${owner} at ${half.createdAt}) did not finish (${half.status}); ${half.resources.length} things it made are recorded\n  remove it with: npm run cluster -- down`,
+        );
         return 3;
       }
       const s = await clusterStatus(info);

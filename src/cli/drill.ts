@@ -1,6 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ensureComponents } from '../components/components.ts';
+import { withClusterLock } from '../cluster/local/cluster-lock.ts';
+import { resolveLocalConfig } from '../cluster/local/config.ts';
 import { requireRoot } from '../cluster/local/provider.ts';
 import { writeDrillReports } from '../drill/drill-report.ts';
 import { runDrill } from '../drill/run-drill.ts';
@@ -43,15 +45,18 @@ main(async (argv) => {
     );
   }
   const components = await ensureComponents();
-  const run = await runDrill({
-    scenario,
-    scenarioFile: loaded.file,
-    scenarioSha256: loaded.sha256,
-    components,
-    keepCluster: options.keepCluster,
-    reuseCluster: options.reuseCluster,
-    reportDir,
-  });
+  // The drill makes, uses and removes the default cluster: no `cluster up`/`down` may run meanwhile.
+  const run = await withClusterLock(resolveLocalConfig(), `drill ${scenario.name}`, () =>
+    runDrill({
+      scenario,
+      scenarioFile: loaded.file,
+      scenarioSha256: loaded.sha256,
+      components,
+      keepCluster: options.keepCluster,
+      reuseCluster: options.reuseCluster,
+      reportDir,
+    }),
+  );
   const { exitCode, summary } = await writeDrillReports(run);
   console.log(summary);
   return exitCode;

@@ -24,6 +24,11 @@ export interface ClusterControl {
    * does: apiservers and etcd are stopped, data restored, all started again.
    */
   restoreEtcdSnapshot(file: string): Promise<void>;
+  /**
+   * Throws, naming what is wrong, when the cluster cannot take a fault and be healed from it now
+   * (local: the supervisor is gone, or the state filesystem has no room for logs and rules).
+   */
+  checkReadyForFaults(): void;
   /** Lifecycle events of processes since the last call (starts and exits). */
   drainProcessEvents(): {
     at: number;

@@ -157,6 +157,8 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     await hold(scenario.phases.baselineSeconds);
 
     const faults: Fault[] = scenario.faults.map((f) => faultFor(f, workDir));
+    // A fault the cluster cannot be healed from (no supervisor, a full disk) is not injected.
+    ctl.checkReadyForFaults();
     recorder.beginPhase('fault');
     live.phase('fault', scenario.phases.holdSeconds);
     for (const f of faults) {

@@ -2,8 +2,8 @@ import { progress } from './progress.ts';
 
 /**
  * Every setup step registers its undo before it runs; undo runs in reverse
- * order, each step on its own so one failure cannot skip the rest. On SIGINT
- * or SIGTERM the stack is unwound before the process exits.
+ * order, each step on its own so one failure cannot skip the rest. On SIGINT,
+ * SIGTERM or SIGHUP the stack is unwound before the process exits.
  */
 export class CleanupStack {
   private readonly steps: { name: string; undo: () => Promise<void> }[] = [];
@@ -21,8 +21,8 @@ export class CleanupStack {
   private readonly interruptListeners: ((s: NodeJS.Signals) => void)[] = [];
 
   constructor() {
-    process.on('SIGINT', this.onSignal);
-    process.on('SIGTERM', this.onSignal);
+    // SIGHUP too: a closed terminal or SSH session must not leave a fault in place.
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, this.onSignal);
   }
 
   get interrupted(): NodeJS.Signals | undefined {
@@ -49,8 +49,7 @@ export class CleanupStack {
           errors.push(`${step.name}: ${(err as Error).message}`);
         }
       }
-      process.off('SIGINT', this.onSignal);
-      process.off('SIGTERM', this.onSignal);
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, this.onSignal);
       return errors;
     })();
     return this.unwinding;

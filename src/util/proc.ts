@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 /** The command line of a live process, or undefined when there is none. */
 export function cmdline(pid: number): string | undefined {
@@ -21,17 +21,64 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
- * Signals a process only when its command line still contains `mustContain`,
- * so a pid reused by an unrelated process after a crash is never touched.
+ * A process as the kernel knows it: its pid and the time it started (in clock ticks since boot). A pid
+ * is reused after the process dies; the pair is not, so a signal sent by identity never reaches an
+ * unrelated process that happens to have the same pid now.
  */
-export function signalIfOurs(pid: number, mustContain: string, signal: NodeJS.Signals): boolean {
-  const cl = cmdline(pid);
-  if (!cl || !cl.includes(mustContain)) return false;
+export interface ProcessIdentity {
+  pid: number;
+  startTicks: number;
+}
+
+/** Field 22 of /proc/<pid>/stat (starttime); undefined when there is no such process. */
+export function startTicksOf(pid: number): number | undefined {
   try {
-    process.kill(pid, signal);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may hold spaces and parentheses: starttime is field 22.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function identityOf(pid: number): ProcessIdentity | undefined {
+  const startTicks = startTicksOf(pid);
+  return startTicks === undefined ? undefined : { pid, startTicks };
+}
+
+/** Alive, and still the very process that was recorded (not a later one with its pid). */
+export function isSameProcess(id: ProcessIdentity): boolean {
+  return isAlive(id.pid) && startTicksOf(id.pid) === id.startTicks;
+}
+
+/** Signals the process only when it is still the one recorded; returns whether it was signalled. */
+export function signalIfSame(id: ProcessIdentity, signal: NodeJS.Signals): boolean {
+  if (!isSameProcess(id)) return false;
+  try {
+    process.kill(id.pid, signal);
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The argument vector of a live process, element by element; undefined when there is none. */
+export function argvOf(pid: number): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw.split('\0').slice(0, raw.endsWith('\0') ? -1 : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The program a live process runs (the target of /proc/<pid>/exe); undefined when unreadable. */
+export function executableOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return undefined;
   }
 }
 

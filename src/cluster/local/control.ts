@@ -1,17 +1,27 @@
-import { renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterControl } from '../control.ts';
 import type { ClusterInfo } from '../topology.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
-import { signalIfOurs } from '../../util/proc.ts';
+import { identityOf, signalIfSame } from '../../util/proc.ts';
 import { iptablesArgs, removeResource } from './network.ts';
 import { specId } from './process-spec.ts';
 import { readState, writeState, type Resource } from './state.ts';
-import { readEvents, readHolds, readProcessTable, setHolds, waitForRunning } from './supervisor-client.ts';
+import {
+  liveSupervisor,
+  readEvents,
+  readHolds,
+  readProcessTable,
+  setHolds,
+  waitForRunning,
+} from './supervisor-client.ts';
 import { processesOf } from './teardown.ts';
 
 type Rule = Extract<Resource, { kind: 'iptables' }>;
+
+/** Room the state filesystem must have before a fault: logs, etcd's WAL and the report's evidence. */
+const MIN_FREE_BYTES = 64 * 2 ** 20;
 
 /** The local provider's hands: signals to supervised processes, iptables inside node namespaces. */
 export class LocalControl implements ClusterControl {
@@ -38,33 +48,60 @@ export class LocalControl implements ClusterControl {
     return (JSON.parse(status.stdout) as { revision: number }).revision;
   }
 
+  /**
+   * Restores every member from one snapshot. All three are restored beside the live data first and
+   * swapped in only when all three succeeded, so a failure midway leaves the old cluster whole rather
+   * than a mix of restored and unrestored members.
+   */
   async restoreEtcdSnapshot(file: string): Promise<void> {
-    const supervisor = readProcessTable(this.info.dir)?.supervisorPid;
+    const supervisor = liveSupervisor(this.info.dir);
     if (!supervisor)
       throw new EnvironmentError('the supervisor is not running; cannot stop etcd for a restore');
     const ids = this.info.nodes.flatMap((n) => [specId('kube-apiserver', n.name), specId('etcd', n.name)]);
+    const dataDirs = this.info.nodes.map((n) => path.join(this.info.dir, n.name, 'etcd'));
     await setHolds(this.info.dir, ids, supervisor);
     try {
       const initialCluster = this.info.nodes.map((n) => `${n.name}=https://${n.ip}:2380`).join(',');
-      for (const n of this.info.nodes) {
-        const dataDir = path.join(this.info.dir, n.name, 'etcd');
-        rmSync(`${dataDir}.restore`, { recursive: true, force: true });
-        await run(this.tools.etcdutl, [
-          'snapshot',
-          'restore',
-          file,
-          `--name=${n.name}`,
-          `--initial-cluster=${initialCluster}`,
-          `--initial-cluster-token=${this.info.name}-etcd`,
-          `--initial-advertise-peer-urls=https://${n.ip}:2380`,
-          `--data-dir=${dataDir}.restore`,
-        ]);
-        rmSync(dataDir, { recursive: true, force: true });
-        renameSync(`${dataDir}.restore`, dataDir);
+      try {
+        for (const [i, n] of this.info.nodes.entries()) {
+          rmSync(`${dataDirs[i]}.restore`, { recursive: true, force: true });
+          await run(this.tools.etcdutl, [
+            'snapshot',
+            'restore',
+            file,
+            `--name=${n.name}`,
+            `--initial-cluster=${initialCluster}`,
+            `--initial-cluster-token=${this.info.name}-etcd`,
+            `--initial-advertise-peer-urls=https://${n.ip}:2380`,
+            `--data-dir=${dataDirs[i]}.restore`,
+          ]);
+        }
+      } catch (err) {
+        for (const d of dataDirs) rmSync(`${d}.restore`, { recursive: true, force: true });
+        throw err;
       }
+      // Renames only from here: the old data moves aside until every restored one is in place.
+      for (const d of dataDirs) renameSync(d, `${d}.before-restore`);
+      for (const d of dataDirs) renameSync(`${d}.restore`, d);
+      for (const d of dataDirs) rmSync(`${d}.before-restore`, { recursive: true, force: true });
     } finally {
       await setHolds(this.info.dir, [], supervisor);
     }
+  }
+
+  checkReadyForFaults(): void {
+    if (!liveSupervisor(this.info.dir))
+      throw new EnvironmentError(
+        `the supervisor of cluster ${this.info.name} is not running: a killed component would not be restarted`,
+        `see ${path.join(this.info.dir, 'logs', 'supervisor.log')}; then \`npm run cluster -- down\` and start again`,
+      );
+    const fs = statfsSync(this.info.dir);
+    const free = fs.bavail * fs.bsize;
+    if (free < MIN_FREE_BYTES)
+      throw new EnvironmentError(
+        `the filesystem of ${this.info.dir} has ${(free / 2 ** 20).toFixed(0)} MiB free, less than the ${MIN_FREE_BYTES / 2 ** 20} MiB a drill needs for logs, state and etcd`,
+        'free some space there (or choose another --state-root) and run the drill again',
+      );
   }
 
   private processId(component: string, node: string): string {
@@ -78,12 +115,14 @@ export class LocalControl implements ClusterControl {
   }
 
   async kill(component: string, node: string, signal: NodeJS.Signals): Promise<number> {
-    const pid = this.pidOf(component, node);
-    if (!pid) throw new EnvironmentError(`${component} on ${node} is not running; nothing to kill`);
-    // The command line of every process of the cluster names the cluster's directory.
-    if (!signalIfOurs(pid, this.info.dir, signal))
-      throw new EnvironmentError(`pid ${pid} is not ${component} of this cluster any more`);
-    return pid;
+    const id = this.processId(component, node);
+    const p = readProcessTable(this.info.dir)?.processes.find((x) => x.id === id);
+    if (p?.state !== 'running' || !p.pid)
+      throw new EnvironmentError(`${component} on ${node} is not running; nothing to kill`);
+    // The pid with the start time the supervisor recorded: never a later process that reused the pid.
+    if (typeof p.startTicks !== 'number' || !signalIfSame({ pid: p.pid, startTicks: p.startTicks }, signal))
+      throw new EnvironmentError(`pid ${p.pid} is not ${component} of this cluster any more`);
+    return p.pid;
   }
 
   waitRestarted(component: string, node: string, oldPid: number, timeoutMs: number): Promise<number> {
@@ -156,14 +195,15 @@ export class LocalControl implements ClusterControl {
       if (JSON.stringify(readState(this.info.dir)?.resources ?? []) !== before)
         undone.push(`partition of ${n.name}`);
     }
-    const supervisor = readProcessTable(this.info.dir)?.supervisorPid;
+    const supervisor = liveSupervisor(this.info.dir);
     const holds = readHolds(this.info.dir);
     if (supervisor && holds.length > 0) {
       await setHolds(this.info.dir, [], supervisor);
       undone.push(`held processes ${holds.join(', ')}`);
     }
-    for (const pid of processesOf(this.drillDir())) {
-      if (signalIfOurs(pid, this.drillDir(), 'SIGKILL')) undone.push(`drill process ${pid}`);
+    for (const pid of processesOf(this.drillDir(), readState(this.info.dir)?.programs)) {
+      const id = identityOf(pid);
+      if (id && signalIfSame(id, 'SIGKILL')) undone.push(`drill process ${pid}`);
     }
     return undone;
   }

@@ -28,6 +28,8 @@ export interface ProcessStatus {
   component: string;
   node: string;
   pid: number | null;
+  /** Start time of that pid (/proc/<pid>/stat field 22): signals go only to this very process. */
+  startTicks?: number | null;
   state: 'running' | 'backoff' | 'stopped';
   startedAt: number | null;
   restarts: number;
@@ -36,6 +38,9 @@ export interface ProcessStatus {
 
 export interface ProcessTable {
   supervisorPid: number;
+  supervisorStartTicks?: number;
+  /** Writes the supervisor could not make (a full disk): its logs and events are incomplete. */
+  writeFailures?: number;
   updatedAt: number;
   processes: ProcessStatus[];
 }

@@ -2,10 +2,11 @@
  * The local provider: a kubeadm-style stacked HA control plane on this
  * machine, each node a network namespace, every part a real upstream binary.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Components } from '../../components/components.ts';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { EnvironmentError, errorMessage } from '../../util/errors.ts';
 import { portFree } from '../../util/net.ts';
 import { isAlive, sleep } from '../../util/proc.ts';
@@ -27,6 +28,7 @@ import { corefile, haproxyConfig, kwokStages } from './config-files.ts';
 import { lbStatsSocketOf, logFileOf, specId } from './process-spec.ts';
 import { addRule, checkNetworkFree, createNetwork } from './network.ts';
 import * as specs from './specs.ts';
+import { clusterDirState, createClusterDir, MARKER_FILE } from './secure-dir.ts';
 import { readState, recordResource, writeState, type ClusterState } from './state.ts';
 import { addProcesses, readProcessTable, startSupervisor } from './supervisor-client.ts';
 import { remnants, teardown } from './teardown.ts';
@@ -65,19 +67,24 @@ export async function up(opts: UpOptions): Promise<ClusterInfo> {
   }
   await checkNetworkFree(layout);
 
+  const id = createClusterDir(layout.dir);
   const state: ClusterState = {
-    schema: 1,
+    schema: 2,
     name: config.name,
+    id,
     createdAt: new Date().toISOString(),
     owner: { command: opts.owner, pid: process.pid },
     status: 'creating',
     config,
+    programs: [...COMPONENTS.map((c) => opts.components.path(c)), opts.components.path('k6')],
     resources: [],
   };
   recordResource(layout.dir, state, { kind: 'dir', path: layout.dir });
   const t0 = Date.now();
+  // Ctrl-C, a kill or a closed terminal while the cluster is being made: stop making it and remove it.
+  const interrupt = new UpInterrupt();
   try {
-    const info = await build(layout, state, opts);
+    const info = await build(layout, state, opts, interrupt);
     state.status = 'running';
     writeState(layout.dir, state);
     progress(
@@ -86,13 +93,16 @@ export async function up(opts: UpOptions): Promise<ClusterInfo> {
     return info;
   } catch (err) {
     progress(`cluster ${config.name} failed to come up; removing what was made`);
-    const logs = keepLogs(layout.dir, config.name);
+    // An interrupted start is not a failure to investigate: its logs go with it.
+    const logs = interrupt.signalled ? undefined : keepLogs(layout.dir, config.name);
     const left = await teardown(layout.dir, config.name)
       .then(() => remnants(layout.dir, config.name))
       .catch((e: unknown) => [`teardown failed: ${errorMessage(e)}`]);
     if (left.length) progress(`could not remove: ${left.join(', ')}; run \`npm run cluster -- down\``);
     if (logs && err instanceof EnvironmentError) err.message += `\n  component logs kept at ${logs}`;
     throw err;
+  } finally {
+    interrupt.dispose();
   }
 }
 
@@ -107,11 +117,16 @@ function keepLogs(dir: string, name: string): string | undefined {
 
 /** A leftover of a killed drill is removed; a cluster somebody brought up on purpose is not touched. */
 async function clearOrRefuse(layout: Layout): Promise<void> {
+  // Anything at the cluster's path that we did not make is refused here, and never removed.
+  if (clusterDirState(layout.dir) === 'absent') return;
   const prior = readState(layout.dir);
-  if (!prior) return;
-  const ownerGone = !isAlive(prior.owner.pid);
-  if (prior.owner.command === 'drill' && ownerGone) {
-    progress(`removing the leftovers of an earlier drill (pid ${prior.owner.pid}, ${prior.createdAt})`);
+  const ownerGone = !prior || !isAlive(prior.owner.pid);
+  if (!prior || (prior.owner.command === 'drill' && ownerGone)) {
+    progress(
+      prior
+        ? `removing the leftovers of an earlier drill (pid ${prior.owner.pid}, ${prior.createdAt})`
+        : 'removing a cluster directory without a state file (its start was interrupted)',
+    );
     await teardown(layout.dir, layout.config.name);
     return;
   }
@@ -126,20 +141,58 @@ async function clearOrRefuse(layout: Layout): Promise<void> {
   );
 }
 
+/**
+ * Signals that arrive while the cluster is being made: each step checks in, and the first one after
+ * a signal throws, so that up()'s failure path removes what was made. Without this a Ctrl-C would end
+ * the process mid-way and leave a half-made cluster.
+ */
+class UpInterrupt {
+  private signal?: NodeJS.Signals;
+  private readonly onSignal = (s: NodeJS.Signals) => {
+    this.signal ??= s;
+    progress(`${s}: stopping the start of the cluster and removing what was made`);
+  };
+  private static readonly SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+  constructor() {
+    for (const s of UpInterrupt.SIGNALS) process.on(s, this.onSignal);
+  }
+
+  get signalled(): boolean {
+    return this.signal !== undefined;
+  }
+
+  check(): void {
+    if (this.signal)
+      throw new EnvironmentError(`interrupted by ${this.signal} while the cluster was being made`);
+  }
+
+  dispose(): void {
+    for (const s of UpInterrupt.SIGNALS) process.off(s, this.onSignal);
+  }
+}
+
 function binaries(c: Components): specs.Binaries {
   return Object.fromEntries(COMPONENTS.map((n) => [n, c.path(n)])) as unknown as specs.Binaries;
 }
 
-async function build(layout: Layout, state: ClusterState, opts: UpOptions): Promise<ClusterInfo> {
+async function build(
+  layout: Layout,
+  state: ClusterState,
+  opts: UpOptions,
+  interrupt: UpInterrupt,
+): Promise<ClusterInfo> {
   const { config, dir } = layout;
   const bin = binaries(opts.components);
   const kubectl = opts.components.path('kubectl');
   const lbUrl = `https://${config.lbAddress}:${config.lbPort}`;
   const lbUrlInCluster = `https://${layout.bridgeIp}:${config.lbPort}`;
 
+  interrupt.check();
   progress('network: bridge, three node namespaces');
   await createNetwork(layout, state);
 
+  interrupt.check();
   progress('pki: certificate authorities and certificates');
   const pki = await makePki(path.join(dir, 'pki'), {
     nodes: layout.nodes.map((n) => ({ name: n.name, ip: n.ip })),
@@ -191,13 +244,15 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
     });
   }
 
+  interrupt.check();
   progress('supervisor: starting');
-  const supervisorPid = await startSupervisor(dir, {
+  const supervisor = await startSupervisor(dir, {
     backoffMs: config.restartBackoffMs,
     backoffMaxMs: config.restartBackoffMaxMs,
   });
-  recordResource(dir, state, { kind: 'supervisor', pid: supervisorPid });
+  recordResource(dir, state, { kind: 'supervisor', ...supervisor });
 
+  interrupt.check();
   progress('etcd x3, kube-apiserver x3: starting');
   addProcesses(
     dir,
@@ -206,7 +261,7 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
       ...layout.nodes.map((n) => specs.etcdSpec(layout, bin, paths, n)),
       ...layout.nodes.map((n) => specs.apiserverSpec(layout, bin, paths, n)),
     ],
-    supervisorPid,
+    supervisor,
   );
 
   const adminTls = loadTls({ ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key });
@@ -221,22 +276,26 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
       return ready.every(Boolean);
     },
     dir,
+    interrupt,
   );
   // Started once its backends answer: HAProxy takes a server as up until its checks fail, so it
   // serves at once, instead of marking every backend down first and waiting out `rise` checks.
+  interrupt.check();
   progress('haproxy: starting');
   addProcesses(
     dir,
     '15-load-balancer',
     [specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg'))],
-    supervisorPid,
+    supervisor,
   );
-  await waitFor('load balancer /readyz', deadline, () => apiserverReady(lbUrl, adminTls), dir);
+  await waitFor('load balancer /readyz', deadline, () => apiserverReady(lbUrl, adminTls), dir, interrupt);
 
+  interrupt.check();
   progress('bootstrap: CoreDNS RBAC, fake worker nodes');
   const adminKubeconfig = path.join(dir, 'admin.kubeconfig');
   await applyManifest(kubectl, adminKubeconfig, bootstrapManifest(config.fakeNodes));
 
+  interrupt.check();
   progress('controller-manager x3, scheduler x3, CoreDNS x2, kwok: starting');
   addProcesses(
     dir,
@@ -247,7 +306,7 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
       ...replicas.map((n, i) => specs.corednsSpec(layout, bin, n, i, path.join(dir, `Corefile-${i}`))),
       specs.kwokSpec(layout, bin, path.join(dir, 'kwok.kubeconfig'), path.join(dir, 'kwok-stages.yaml')),
     ],
-    supervisorPid,
+    supervisor,
   );
 
   await waitFor(
@@ -255,6 +314,7 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
     deadline,
     async () => (await Promise.all(replicas.map((n) => httpOk(`http://${n.ip}:8181/ready`)))).every(Boolean),
     dir,
+    interrupt,
   );
   await waitFor(
     'controller-manager and scheduler leases held',
@@ -263,6 +323,7 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
       !!(await leaseHolder(lbUrl, adminTls, 'kube-controller-manager')) &&
       !!(await leaseHolder(lbUrl, adminTls, 'kube-scheduler')),
     dir,
+    interrupt,
   );
   const etcdTls = loadTls({
     ca: pki.etcdCa.cert,
@@ -279,6 +340,7 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
       return s.every((x) => x && x.leader !== '0' && x.leader === s[0]!.leader);
     },
     dir,
+    interrupt,
   );
 
   const info: ClusterInfo = {
@@ -306,7 +368,7 @@ async function build(layout: Layout, state: ClusterState, opts: UpOptions): Prom
       etcdMetricsOf: Object.fromEntries(layout.nodes.map((n) => [n.name, `http://${n.ip}:2381/metrics`])),
     },
   };
-  writeFileSync(path.join(dir, 'cluster.json'), JSON.stringify(info, null, 2));
+  writeFileAtomic(path.join(dir, 'cluster.json'), JSON.stringify(info, null, 2));
   return info;
 }
 
@@ -343,7 +405,7 @@ async function writeFiles(
   const node: Record<string, specs.NodePaths> = {};
   for (const n of layout.nodes) {
     const nodeDir = path.join(dir, n.name);
-    mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
+    mkdirSync(nodeDir, { mode: 0o700 });
     const local = `https://${n.ip}:6443`;
     await kc(
       `${n.name}/controller-manager.kubeconfig`,
@@ -365,12 +427,11 @@ async function writeFiles(
   }
   // HAProxy presents a client certificate on its /readyz checks: anonymous auth is off.
   const checkPem = path.join(dir, 'haproxy-check.pem');
-  writeFileSync(
+  writeFileAtomic(
     checkPem,
     readFileSync(pki.loadBalancerCheck.cert, 'utf8') + readFileSync(pki.loadBalancerCheck.key, 'utf8'),
-    { mode: 0o600 },
   );
-  writeFileSync(
+  writeFileAtomic(
     path.join(dir, 'haproxy.cfg'),
     haproxyConfig(layout, {
       caFile: pki.ca.cert,
@@ -379,7 +440,7 @@ async function writeFiles(
     }),
   );
   corednsNodes(layout).forEach((n, i) =>
-    writeFileSync(
+    writeFileAtomic(
       path.join(dir, `Corefile-${i}`),
       corefile({
         listenIp: n.ip,
@@ -389,7 +450,7 @@ async function writeFiles(
       }),
     ),
   );
-  writeFileSync(path.join(dir, 'kwok-stages.yaml'), kwokStages());
+  writeFileAtomic(path.join(dir, 'kwok-stages.yaml'), kwokStages());
   return {
     caCert: pki.ca.cert,
     caKey: pki.ca.key,
@@ -409,10 +470,12 @@ async function waitFor(
   deadline: number,
   check: () => Promise<boolean>,
   dir: string,
+  interrupt: UpInterrupt,
 ): Promise<void> {
   const t0 = Date.now();
   let lastReport = t0;
   while (Date.now() < deadline) {
+    interrupt.check();
     if (await check().catch(() => false)) {
       progress(`${what} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
       return;
@@ -439,16 +502,32 @@ export async function down(
   requireRoot();
   const c = resolveLocalConfig(config);
   const { dir } = layoutOf(c);
-  const prior = readState(dir);
+  // A directory that is not ours makes clusterDirState throw: nothing is removed then.
+  let prior: ClusterState | undefined;
+  try {
+    prior = clusterDirState(dir) === 'ours' ? readState(dir) : undefined;
+  } catch (err) {
+    if (!(err instanceof EnvironmentError) || !existsSync(path.join(dir, MARKER_FILE))) throw err;
+    // Our directory with a damaged state file: teardown removes what it finds by name.
+  }
   if (prior) writeState(dir, { ...prior, status: 'removing' });
   const removed = await teardown(dir, c.name);
   return { removed, left: await remnants(dir, c.name) };
 }
 
+/**
+ * What the state directory says of a cluster of this name, whatever its status (a start in
+ * progress or interrupted shows as "creating"); undefined when there is none.
+ */
+export function clusterOnDisk(config: Partial<LocalClusterConfig> = {}): ClusterState | undefined {
+  const { dir } = layoutOf(resolveLocalConfig(config));
+  return clusterDirState(dir) === 'ours' ? readState(dir) : undefined;
+}
+
 /** The ClusterInfo of a running cluster, for drills that reuse it. */
 export function runningCluster(config: Partial<LocalClusterConfig> = {}): ClusterInfo | undefined {
   const { dir } = layoutOf(resolveLocalConfig(config));
-  const state = readState(dir);
+  const state = clusterDirState(dir) === 'ours' ? readState(dir) : undefined;
   if (state?.status !== 'running') return undefined;
   try {
     return JSON.parse(readFileSync(path.join(dir, 'cluster.json'), 'utf8')) as ClusterInfo;

@@ -1,23 +1,29 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../util/errors.ts';
-import { isAlive, sleep } from '../../util/proc.ts';
+import { isAlive, isSameProcess, signalIfSame, sleep, type ProcessIdentity } from '../../util/proc.ts';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
 import type { ProcessSpec, ProcessTable, SupervisorEvent, SupervisorSettings } from './process-spec.ts';
 
 const SUPERVISOR_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supervisor.ts');
 
-/** The marker that identifies a supervisor of this cluster on the process table. */
-export function supervisorMarker(dir: string): string {
-  return `supervisor.ts ${dir}`;
+/** Whether a process (its argv and /proc/<pid>/exe) is this cluster's supervisor: node running our script on this directory. */
+export function isSupervisorOf(argv: readonly string[], exe: string, dir: string): boolean {
+  return (
+    exe === process.execPath &&
+    argv.length >= 2 &&
+    argv[argv.length - 2] === SUPERVISOR_SCRIPT &&
+    argv[argv.length - 1] === dir
+  );
 }
 
 /** Starts the supervisor daemon detached from this process, so the cluster outlives the command. */
-export async function startSupervisor(dir: string, settings: SupervisorSettings): Promise<number> {
-  mkdirSync(path.join(dir, 'plan.d'), { recursive: true });
-  mkdirSync(path.join(dir, 'logs'), { recursive: true });
-  writeFileSync(path.join(dir, 'supervisor.json'), JSON.stringify(settings));
+export async function startSupervisor(dir: string, settings: SupervisorSettings): Promise<ProcessIdentity> {
+  mkdirSync(path.join(dir, 'plan.d'), { mode: 0o700 });
+  mkdirSync(path.join(dir, 'logs'), { mode: 0o700 });
+  writeFileAtomic(path.join(dir, 'supervisor.json'), JSON.stringify(settings));
   const log = openSync(path.join(dir, 'logs', 'supervisor.log'), 'a');
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SUPERVISOR_SCRIPT, dir], {
     detached: true,
@@ -31,7 +37,9 @@ export async function startSupervisor(dir: string, settings: SupervisorSettings)
   // Wait until it has published its table: then it handles SIGHUP.
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
-    if (readProcessTable(dir)?.supervisorPid === pid) return pid;
+    const table = readProcessTable(dir);
+    if (table?.supervisorPid === pid && table.supervisorStartTicks !== undefined)
+      return { pid, startTicks: table.supervisorStartTicks };
     if (!isAlive(pid)) break;
     await sleep(50);
   }
@@ -41,9 +49,31 @@ export async function startSupervisor(dir: string, settings: SupervisorSettings)
 }
 
 /** Hands processes to the supervisor: they start now and are restarted when they die. */
-export function addProcesses(dir: string, stage: string, specs: ProcessSpec[], supervisorPid: number): void {
-  writeFileSync(path.join(dir, 'plan.d', `${stage}.json`), JSON.stringify(specs, null, 2));
-  process.kill(supervisorPid, 'SIGHUP');
+export function addProcesses(
+  dir: string,
+  stage: string,
+  specs: ProcessSpec[],
+  supervisor: ProcessIdentity,
+): void {
+  writeFileAtomic(path.join(dir, 'plan.d', `${stage}.json`), JSON.stringify(specs, null, 2));
+  wakeSupervisor(dir, supervisor);
+}
+
+/** SIGHUP to the very supervisor recorded, never to whatever has its pid now. */
+function wakeSupervisor(dir: string, supervisor: ProcessIdentity): void {
+  if (!signalIfSame(supervisor, 'SIGHUP'))
+    throw new EnvironmentError(
+      `the supervisor of ${dir} (pid ${supervisor.pid}) is not running`,
+      'remove the cluster with `npm run cluster -- down` and bring it up again',
+    );
+}
+
+/** The cluster's supervisor, when the one its table names is still that very process. */
+export function liveSupervisor(dir: string): ProcessIdentity | undefined {
+  const t = readProcessTable(dir);
+  if (t?.supervisorStartTicks === undefined) return undefined;
+  const id = { pid: t.supervisorPid, startTicks: t.supervisorStartTicks };
+  return isSameProcess(id) ? id : undefined;
 }
 
 export function readProcessTable(dir: string): ProcessTable | undefined {
@@ -96,11 +126,11 @@ export async function waitForRunning(
 export async function setHolds(
   dir: string,
   ids: string[],
-  supervisorPid: number,
+  supervisor: ProcessIdentity,
   timeoutMs = 15_000,
 ): Promise<void> {
-  writeFileSync(path.join(dir, 'holds.json'), JSON.stringify(ids));
-  process.kill(supervisorPid, 'SIGHUP');
+  writeFileAtomic(path.join(dir, 'holds.json'), JSON.stringify(ids));
+  wakeSupervisor(dir, supervisor);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const t = readProcessTable(dir);

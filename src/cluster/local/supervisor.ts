@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
   appendFileSync,
+  lstatSync,
   mkdirSync,
   openSync,
   closeSync,
@@ -18,6 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { startTicksOf } from '../../util/proc.ts';
 import {
   logFileOf,
   type ProcessSpec,
@@ -52,19 +54,42 @@ const entries = new Map<string, Entry>();
 let held = new Set<string>();
 let stopping = false;
 
-function event(e: Omit<SupervisorEvent, 'at'>): void {
-  appendFileSync(path.join(dir!, 'events.jsonl'), JSON.stringify({ at: Date.now(), ...e }) + '\n');
+/**
+ * Every write of the supervisor goes through here: a full disk (ENOSPC) or another write error must
+ * not kill the daemon that keeps the cluster running. Failures are counted and published instead.
+ */
+let writeFailures = 0;
+function tryWrite(write: () => void): boolean {
+  try {
+    write();
+    return true;
+  } catch {
+    writeFailures++;
+    return false;
+  }
 }
+
+function event(e: Omit<SupervisorEvent, 'at'>): void {
+  tryWrite(() =>
+    appendFileSync(path.join(dir, 'events.jsonl'), JSON.stringify({ at: Date.now(), ...e }) + '\n'),
+  );
+}
+
+const ownStartTicks = startTicksOf(process.pid);
 
 function publish(): void {
   const table: ProcessTable = {
     supervisorPid: process.pid,
+    ...(ownStartTicks !== undefined ? { supervisorStartTicks: ownStartTicks } : {}),
     updatedAt: Date.now(),
+    ...(writeFailures > 0 ? { writeFailures } : {}),
     processes: [...entries.values()].map((e) => e.status),
   };
-  const file = path.join(dir!, 'processes.json');
-  writeFileSync(`${file}.tmp`, JSON.stringify(table, null, 2));
-  renameSync(`${file}.tmp`, file);
+  const file = path.join(dir, 'processes.json');
+  tryWrite(() => {
+    writeFileSync(`${file}.tmp`, JSON.stringify(table, null, 2));
+    renameSync(`${file}.tmp`, file);
+  });
 }
 
 /** ip netns exec and unshare both exec in place: the pid we get is the component's own. */
@@ -78,21 +103,30 @@ function commandLine(spec: ProcessSpec): [string, string[]] {
 
 function start(entry: Entry): void {
   const { spec } = entry;
-  const log = openSync(logFileOf(dir, spec.id), 'a');
+  // Without a log file (no room for one) the process still runs; its output is lost, and counted.
+  let log: number | 'ignore' = 'ignore';
+  tryWrite(() => (log = openSync(logFileOf(dir, spec.id), 'a')));
   const [cmd, args] = commandLine(spec);
   const child = spawn(cmd, args, {
     stdio: ['ignore', log, log],
     env: { ...process.env, ...spec.env },
     detached: true, // own process group: a signal to the supervisor's group does not reach it
   });
-  closeSync(log); // the child has its own copy
+  if (typeof log === 'number') closeSync(log); // the child has its own copy
   // A program that cannot be started exits like one that crashed: logged, then restarted after the back-off.
   child.on('error', (err) => {
-    appendFileSync(logFileOf(dir, spec.id), `supervisor: cannot start: ${err.message}\n`);
+    tryWrite(() => appendFileSync(logFileOf(dir, spec.id), `supervisor: cannot start: ${err.message}\n`));
   });
   const startedAt = Date.now();
   entry.child = child;
-  entry.status = { ...entry.status, pid: child.pid ?? null, state: 'running', startedAt };
+  entry.status = {
+    ...entry.status,
+    pid: child.pid ?? null,
+    // Read at once: the start time of a pid does not change when the wrappers exec the component.
+    startTicks: child.pid ? (startTicksOf(child.pid) ?? null) : null,
+    state: 'running',
+    startedAt,
+  };
   event({
     kind: 'process-start',
     id: spec.id,
@@ -105,7 +139,7 @@ function start(entry: Entry): void {
   child.on('exit', (code, signal) => {
     const at = Date.now();
     entry.child = undefined;
-    entry.status = { ...entry.status, pid: null, lastExit: { at, code, signal } };
+    entry.status = { ...entry.status, pid: null, startTicks: null, lastExit: { at, code, signal } };
     event({
       kind: 'process-exit',
       id: spec.id,
@@ -144,7 +178,7 @@ function start(entry: Entry): void {
 function applyHolds(): void {
   let next = new Set<string>();
   try {
-    next = new Set(JSON.parse(readFileSync(path.join(dir!, 'holds.json'), 'utf8')) as string[]);
+    next = new Set(JSON.parse(readFileSync(path.join(dir, 'holds.json'), 'utf8')) as string[]);
   } catch {
     // no holds
   }
@@ -164,10 +198,18 @@ function applyHolds(): void {
 }
 
 function loadPlan(): void {
-  const planDir = path.join(dir!, 'plan.d');
+  const planDir = path.join(dir, 'plan.d');
   for (const file of readdirSync(planDir)
     .filter((f) => f.endsWith('.json'))
     .sort()) {
+    // What runs is only what this user wrote: never a link, never a file others could have changed.
+    const st = lstatSync(path.join(planDir, file));
+    if (!st.isFile() || st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0) {
+      supervisorEvent(
+        `ignored plan file ${file}: not a regular file of uid ${process.getuid?.()} writable only by it`,
+      );
+      continue;
+    }
     const specs = JSON.parse(readFileSync(path.join(planDir, file), 'utf8')) as ProcessSpec[];
     for (const spec of specs) {
       if (entries.has(spec.id)) continue;
@@ -220,8 +262,13 @@ function supervisorEvent(message: string): void {
 
 process.on('SIGHUP', () => {
   if (stopping) return;
-  loadPlan();
-  applyHolds();
+  try {
+    loadPlan();
+    applyHolds();
+  } catch (err) {
+    // A plan that cannot be read must not take the running cluster down with the supervisor.
+    supervisorEvent(`could not apply the plan: ${(err as Error).message}`);
+  }
 });
 process.on('SIGTERM', () => void stopAll().then(() => process.exit(0)));
 process.on('SIGINT', () => void stopAll().then(() => process.exit(0)));

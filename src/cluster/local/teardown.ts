@@ -1,33 +1,56 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
-import { cmdline, isAlive, signalIfOurs, sleep, waitForExit } from '../../util/proc.ts';
+import {
+  argvOf,
+  cmdline,
+  executableOf,
+  identityOf,
+  isAlive,
+  signalIfSame,
+  sleep,
+  waitForExit,
+  type ProcessIdentity,
+} from '../../util/proc.ts';
+import { progress } from '../../util/progress.ts';
 import { COMPONENTS } from './config.ts';
 import { removeResource } from './network.ts';
-import { readState, statePath, type Resource } from './state.ts';
-import { readProcessTable, supervisorMarker } from './supervisor-client.ts';
+import { clusterDirState } from './secure-dir.ts';
+import { readState, type ClusterState, type Resource } from './state.ts';
+import { isSupervisorOf, readProcessTable } from './supervisor-client.ts';
 
-/** Programs the cluster runs (with the wrappers that exec them); nothing else is ever signalled. */
-const OWN_PROGRAMS = new Set<string>([...COMPONENTS, 'k6', 'ip', 'unshare', 'sh']);
+/** Names of the programs a cluster runs, for a cluster whose state file (with their paths) is gone. */
+const OWN_PROGRAM_NAMES = new Set<string>([...COMPONENTS, 'k6']);
 
-function isOwnProgram(cl: string): boolean {
-  const program = path.basename(cl.split(' ')[0] ?? '');
-  return OWN_PROGRAMS.has(program) || (program === 'node' && cl.includes('supervisor.ts'));
+/** An argument that is the directory or a path in it, alone or as the value of a --flag=. */
+function namesDir(argv: readonly string[], dir: string): boolean {
+  return argv.some((a) => a === dir || a.startsWith(`${dir}/`) || a.includes(`=${dir}/`));
 }
 
 /**
- * Processes of the cluster: one of its programs, with the cluster's directory
- * on its command line (every config, cert and data path lives there). A
- * shell or editor that merely names the directory is left alone.
+ * Processes of the cluster, matched exactly: the program a process runs (/proc/<pid>/exe) is one of
+ * the cluster's own (by path when the state file names them), or it is the cluster's supervisor; and
+ * one of its arguments is the cluster's directory or a path in it, compared element by element so that
+ * cluster "khd" never matches "khd2". Shells, editors and `tail -f` of a log are never on the list.
  */
-export function processesOf(dir: string): number[] {
+export function processesOf(dir: string, programs?: readonly string[]): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
-    const cl = cmdline(Number(entry));
-    if (cl && (cl.includes(`${dir}/`) || cl.endsWith(dir)) && isOwnProgram(cl)) pids.push(Number(entry));
+    const pid = Number(entry);
+    const argv = argvOf(pid);
+    const exe = executableOf(pid)?.replace(/ \(deleted\)$/, '');
+    if (!argv || !exe || !namesDir(argv, dir)) continue;
+    const own = programs ? programs.includes(exe) : OWN_PROGRAM_NAMES.has(path.basename(exe));
+    if (own || isSupervisorOf(argv, exe, dir)) pids.push(pid);
   }
   return pids;
+}
+
+/** The identity of a process found by processesOf, taken now: what is signalled later is this one. */
+function identities(pids: number[]): ProcessIdentity[] {
+  return pids.map(identityOf).filter((id): id is ProcessIdentity => id !== undefined);
 }
 
 /** Resources a cluster of this name would have, found by name: for leftovers of a run whose state file is gone. */
@@ -72,27 +95,37 @@ export function splitRule(line: string): string[] {
  */
 export async function teardown(dir: string, name: string): Promise<string[]> {
   const removed: string[] = [];
-  const state = readState(dir);
-  const table = readProcessTable(dir);
+  // A directory that is not ours is refused here (an error), before anything is signalled or removed.
+  const ours = clusterDirState(dir) === 'ours';
+  let state: ClusterState | undefined;
+  try {
+    state = ours ? readState(dir) : undefined;
+  } catch (err) {
+    // Damaged: the processes and rules are still found by name and directory below.
+    progress(`${errorMessage(err)}; removing what is found by name instead`);
+  }
+  const table = ours ? readProcessTable(dir) : undefined;
 
-  // 1. The supervisor first, so nothing is restarted behind our back.
-  const supervisors = [
-    table?.supervisorPid,
-    ...(state?.resources ?? []).map((r) => (r.kind === 'supervisor' ? r.pid : undefined)),
-  ];
-  for (const pid of new Set(supervisors.filter((p): p is number => !!p))) {
-    if (signalIfOurs(pid, supervisorMarker(dir), 'SIGTERM')) {
-      if (!(await waitForExit(pid, 10_000))) signalIfOurs(pid, supervisorMarker(dir), 'SIGKILL');
-      removed.push(`supervisor pid ${pid}`);
+  // 1. The supervisor first, so nothing is restarted behind our back: the very process recorded.
+  const supervisors: ProcessIdentity[] = [];
+  if (table?.supervisorStartTicks !== undefined)
+    supervisors.push({ pid: table.supervisorPid, startTicks: table.supervisorStartTicks });
+  for (const r of state?.resources ?? [])
+    if (r.kind === 'supervisor' && r.startTicks !== undefined)
+      supervisors.push({ pid: r.pid, startTicks: r.startTicks });
+  for (const id of new Map(supervisors.map((s) => [`${s.pid}/${s.startTicks}`, s])).values()) {
+    if (signalIfSame(id, 'SIGTERM')) {
+      if (!(await waitForExit(id.pid, 10_000))) signalIfSame(id, 'SIGKILL');
+      removed.push(`supervisor pid ${id.pid}`);
     }
   }
-  // 2. Any process still holding the cluster's files (orphans of a killed supervisor).
+  // 2. Any process of the cluster still running (orphans of a killed supervisor).
   for (let round = 0; round < 3; round++) {
-    const pids = processesOf(dir);
-    if (pids.length === 0) break;
-    for (const pid of pids) if (signalIfOurs(pid, dir, 'SIGKILL')) removed.push(`process ${pid}`);
+    const found = identities(processesOf(dir, state?.programs));
+    if (found.length === 0) break;
+    for (const id of found) if (signalIfSame(id, 'SIGKILL')) removed.push(`process ${id.pid}`);
     await sleep(100);
-    for (const pid of pids) await waitForExit(pid, 2000);
+    for (const id of found) await waitForExit(id.pid, 2000);
   }
   // 3. Rules, namespaces, links: recorded ones in reverse, then any left by name.
   const recorded = [...(state?.resources ?? [])].reverse();
@@ -105,9 +138,8 @@ export async function teardown(dir: string, name: string): Promise<string[]> {
     await removeResource(r);
     removed.push(`${describeResource(r)} (not in the state file)`);
   }
-  // 4. Files last: the state file was our map.
-  // Only a directory with our state file in it is ours to delete.
-  if (existsSync(statePath(dir))) {
+  // 4. Files last: only a directory with our marker in it is ours to delete.
+  if (ours) {
     rmSync(dir, { recursive: true, force: true });
     removed.push(`directory ${dir}`);
   }
@@ -130,7 +162,14 @@ function describeResource(r: Resource): string {
 /** What of a cluster is still on the machine; empty means clean. */
 export async function remnants(dir: string, name: string): Promise<string[]> {
   const left = (await leftoverResources(name)).map(describeResource);
-  for (const pid of processesOf(dir)) if (isAlive(pid)) left.push(`process ${pid}: ${cmdline(pid)}`);
+  let programs: string[] | undefined;
+  try {
+    programs = readState(dir)?.programs;
+  } catch {
+    // damaged: matched by program name instead
+  }
+  for (const pid of processesOf(dir, programs))
+    if (isAlive(pid)) left.push(`process ${pid}: ${cmdline(pid)}`);
   try {
     readdirSync(dir);
     left.push(`directory ${dir}`);

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
 
 export interface KubeconfigOptions {
   /** https URL of the apiserver or of the load balancer in front of it. */
@@ -31,21 +30,10 @@ export async function writeKubeconfig(file: string, opts: KubeconfigOptions): Pr
     'current-context': context,
     preferences: {},
   };
-  await writeAtomically(file, stringify(config), 0o600);
+  // A fresh file renamed over the old one gets the mode even if the old one was more open.
+  writeFileAtomic(file, stringify(config), 0o600);
 }
 
 async function base64Of(file: string): Promise<string> {
   return (await readFile(file)).toString('base64');
-}
-
-/** A fresh file renamed over the old one gets the mode even if the old one was more open. */
-async function writeAtomically(file: string, text: string, mode: number): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, text, { mode, flag: 'wx' });
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
 }
