@@ -36,6 +36,7 @@ export type LeafId =
   | 'kube-scheduler'
   | 'coredns'
   | 'kwok'
+  | 'load'
   | 'lb-check'
   | 'etcd/probe-client'
   | `etcd/${string}-server`
@@ -83,6 +84,8 @@ export interface Pki {
   scheduler: Cert;
   coredns: Cert;
   kwok: Cert;
+  /** Client the load generator (k6) presents: only what the load does, in the probe namespace. */
+  load: Cert;
   /** Client HAProxy presents on its /readyz health checks (anonymous auth is off). */
   loadBalancerCheck: Cert;
   /** Client the tool's own etcd probes (etcdctl) present. */
@@ -127,7 +130,9 @@ export function planPki(dir: string, spec: PkiSpec): Pki {
     controllerManager: cert('kube-controller-manager', clientProfile('system:kube-controller-manager'), ca),
     scheduler: cert('kube-scheduler', clientProfile('system:kube-scheduler'), ca),
     coredns: cert('coredns', clientProfile('coredns'), ca),
-    kwok: cert('kwok', clientProfile('kwok-controller', ['system:masters']), ca),
+    // Own identities with RBAC of their own (bootstrap.ts), not system:masters.
+    kwok: cert('kwok', clientProfile('kwok-controller'), ca),
+    load: cert('load', clientProfile('kube-ha-drill-load'), ca),
     // Any authenticated user may read /readyz (system:public-info-viewer), so it needs no group.
     loadBalancerCheck: cert('lb-check', clientProfile('kube-ha-drill-lb-check'), ca),
     etcdProbeClient: cert('etcd/probe-client', clientProfile('kube-ha-drill-etcd-probe'), etcdCa),
@@ -152,6 +157,7 @@ export function leafCertsOf(pki: Pki): Cert[] {
     pki.scheduler,
     pki.coredns,
     pki.kwok,
+    pki.load,
     pki.loadBalancerCheck,
     pki.etcdProbeClient,
     ...Object.values(pki.etcdMembers).flatMap((m) => [m.server, m.peer]),

@@ -38,6 +38,9 @@ export interface EtcdClientTls {
 /** Timings of the cluster's configuration that bound failover; reports print them next to the figures. */
 export type { FailoverBounds } from '../analysis/bounds.ts';
 
+/** The namespace the drill's probes and load work in; a cluster grants the load access to it alone. */
+export const PROBE_NAMESPACE = 'khd-drill';
+
 export interface ClusterInfo {
   name: string;
   provider: string;
@@ -46,6 +49,11 @@ export interface ClusterInfo {
   etcdClient: EtcdClientTls;
   /** The admin's client certificate (system:masters), for probes that bypass kubeconfig parsing. */
   adminTls: EtcdClientTls;
+  /**
+   * The load generator's own client certificate, allowed only ConfigMaps in PROBE_NAMESPACE; `ca`
+   * verifies the apiservers. Absent: the load uses adminTls.
+   */
+  loadTls?: EtcdClientTls;
   bounds: FailoverBounds;
   etcdTopology: 'stacked' | 'external-all';
   /** Where the provider keeps the cluster's files and logs. */

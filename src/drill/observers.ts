@@ -52,6 +52,7 @@ export class Observers {
   private readonly etcdLog?: EtcdLogReader;
   private readonly meter = new HarnessMeter();
   private readonly scrapeClients: Record<string, ApiClient>;
+  private readonly etcdScrapeClients: Record<string, { client: ApiClient; path: string }>;
 
   constructor(
     private readonly cluster: ClusterInfo,
@@ -115,6 +116,12 @@ export class Observers {
         apiClient('keepalive', cluster.endpoints.apiServerOf[n.name]!, admin),
       ]),
     );
+    this.etcdScrapeClients = Object.fromEntries(
+      Object.entries(cluster.evidence?.etcdMetricsOf ?? {}).map(([member, url]) => {
+        const u = new URL(url);
+        return [member, { client: apiClient('keepalive', u.origin, etcd), path: u.pathname }];
+      }),
+    );
     const evidence = cluster.evidence;
     if (evidence?.lbStatsSocket)
       this.lb = new LbStatusPoller(evidence.lbStatsSocket, 'apiservers', recorder, LB_POLL_MS);
@@ -123,8 +130,7 @@ export class Observers {
     this.k6 = new K6Load({
       k6: k6Binary,
       baseUrl: lb,
-      cert: cluster.adminTls.cert,
-      key: cluster.adminTls.key,
+      ...(cluster.loadTls ?? cluster.adminTls),
       rate: scenario.load.rate,
       // An upper bound only: the drill stops k6 when the recovery phase ends.
       durationSeconds: Math.ceil(baselineSeconds + holdSeconds + recoverySeconds) + 600,
@@ -142,8 +148,8 @@ export class Observers {
   }
 
   private async scrape(): Promise<void> {
-    const etcdMetricsOf = this.cluster.evidence?.etcdMetricsOf ?? {};
-    for (const m of await scrapeCounters(etcdMetricsOf, this.scrapeClients)) this.recorder.metrics(m);
+    for (const m of await scrapeCounters(this.etcdScrapeClients, this.scrapeClients))
+      this.recorder.metrics(m);
   }
 
   async start(): Promise<void> {
@@ -181,6 +187,7 @@ export class Observers {
     }
     await this.scrape();
     for (const c of Object.values(this.scrapeClients)) c.close();
+    for (const m of Object.values(this.etcdScrapeClients)) m.client.close();
     if (this.etcdLog) this.recorder.etcdLog(this.etcdLog.read());
   }
 }

@@ -20,6 +20,8 @@ export const K6_SCRIPT = path.resolve(
 export interface K6Options {
   k6: string;
   baseUrl: string;
+  /** The CA that verifies the apiservers' certificate (k6 reads it as its root store). */
+  ca: string;
   cert: string;
   key: string;
   rate: number;
@@ -85,6 +87,9 @@ export class K6Load {
         env: {
           ...process.env,
           K6_NO_USAGE_REPORT: 'true',
+          // k6's TLS (Go's) takes its roots from this file: the cluster's CA, and nothing else.
+          SSL_CERT_FILE: this.o.ca,
+          SSL_CERT_DIR: '/nonexistent',
           K6_AUTO_EXTENSION_RESOLUTION: 'false',
           KHD_BASE_URL: this.o.baseUrl,
           KHD_HOST: host,

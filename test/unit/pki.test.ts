@@ -153,7 +153,9 @@ describe('cluster PKI', function () {
     expect(await subject(pki.controllerManager)).to.equal('subject=CN = system:kube-controller-manager');
     expect(await subject(pki.scheduler)).to.equal('subject=CN = system:kube-scheduler');
     expect(await subject(pki.coredns)).to.equal('subject=CN = coredns');
-    expect(await subject(pki.kwok)).to.equal('subject=CN = kwok-controller, O = system:masters');
+    // Only the admin is in system:masters; kwok and the load have RBAC of their own.
+    expect(await subject(pki.kwok)).to.equal('subject=CN = kwok-controller');
+    expect(await subject(pki.load)).to.equal('subject=CN = kube-ha-drill-load');
   });
 
   it('every certificate holds the public half of its key, and sa.pub that of sa.key', async () => {

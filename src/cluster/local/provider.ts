@@ -357,6 +357,7 @@ async function build(
     },
     etcdClient: { ca: pki.etcdCa.cert, cert: pki.etcdProbeClient.cert, key: pki.etcdProbeClient.key },
     adminTls: { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key },
+    loadTls: { ca: pki.ca.cert, cert: pki.load.cert, key: pki.load.key },
     bounds: boundsOf(config),
     etcdTopology: config.etcdTopology,
     dir,
@@ -365,7 +366,8 @@ async function build(
       etcdLogOf: Object.fromEntries(
         layout.nodes.map((n) => [n.name, logFileOf(dir, specId('etcd', n.name))]),
       ),
-      etcdMetricsOf: Object.fromEntries(layout.nodes.map((n) => [n.name, `http://${n.ip}:2381/metrics`])),
+      // On the TLS client port, with client certificates: no plain-HTTP listener on the node address.
+      etcdMetricsOf: Object.fromEntries(layout.nodes.map((n) => [n.name, `https://${n.ip}:2379/metrics`])),
     },
   };
   writeFileAtomic(path.join(dir, 'cluster.json'), JSON.stringify(info, null, 2));

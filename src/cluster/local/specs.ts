@@ -69,7 +69,6 @@ export function etcdSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: N
       `--initial-cluster=${initialCluster}`,
       `--initial-cluster-token=${c.name}-etcd`,
       '--initial-cluster-state=new',
-      `--listen-metrics-urls=http://${node.ip}:2381`,
       `--heartbeat-interval=${c.etcdHeartbeatMs}`,
       `--election-timeout=${c.etcdElectionTimeoutMs}`,
       '--client-cert-auth=true',

@@ -1,4 +1,3 @@
-import http from 'node:http';
 import type { ApiClient } from '../../util/api-client.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { now } from '../clock.ts';
@@ -50,57 +49,32 @@ export function apiserverCounters(text: string): {
   return start === undefined ? { values } : { values, processStartSeconds: start };
 }
 
-function httpGet(url: string, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(Buffer.concat(chunks).toString('utf8'))
-          : reject(new Error(`HTTP ${res.statusCode}`)),
-      );
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-  });
-}
-
-/** One scrape of every etcd member's and every apiserver's counters. */
+/** One scrape of every etcd member's and every apiserver's counters, each over its own TLS client. */
 export async function scrapeCounters(
-  etcdMetricsOf: Record<string, string>,
+  etcdMembers: Record<string, { client: ApiClient; path: string }>,
   apiservers: Record<string, ApiClient>,
   timeoutMs = 5000,
 ): Promise<MetricsScrape[]> {
   const one = async (
     component: MetricsScrape['component'],
     member: string,
-    fetch: () => Promise<string>,
+    client: ApiClient,
+    path: string,
     parse: (text: string) => { values: Record<string, number>; processStartSeconds?: number },
   ): Promise<MetricsScrape> => {
     const at = now();
     try {
-      return { at, component, member, ok: true, ...parse(await fetch()) };
+      const r = await client.request(path, { timeoutMs });
+      if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
+      return { at, component, member, ok: true, ...parse(r.body) };
     } catch (err) {
       return { at, component, member, ok: false, error: errorMessage(err), values: {} };
     }
   };
   return Promise.all([
-    ...Object.entries(etcdMetricsOf).map(([member, url]) =>
-      one('etcd', member, () => httpGet(url, timeoutMs), etcdCounters),
-    ),
+    ...Object.entries(etcdMembers).map(([member, m]) => one('etcd', member, m.client, m.path, etcdCounters)),
     ...Object.entries(apiservers).map(([member, client]) =>
-      one(
-        'kube-apiserver',
-        member,
-        async () => {
-          const r = await client.request('/metrics', { timeoutMs });
-          if (r.status !== 200) throw new Error(`HTTP ${r.status}`);
-          return r.body;
-        },
-        apiserverCounters,
-      ),
+      one('kube-apiserver', member, client, '/metrics', apiserverCounters),
     ),
   ]);
 }

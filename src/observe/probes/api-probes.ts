@@ -4,7 +4,9 @@ import type { Recorder } from '../recorder.ts';
 import type { WriteRecord } from '../timeline.ts';
 import { isTimeout, neverSent, shortError, type Probe, type ProbeResult } from './probe-loop.ts';
 
-export const PROBE_NAMESPACE = 'khd-drill';
+import { PROBE_NAMESPACE } from '../../cluster/topology.ts';
+
+export { PROBE_NAMESPACE };
 /** Every object a write probe makes carries this label with the run id; the watch probe selects by it. */
 export const RUN_LABEL = 'kube-ha-drill/run';
 const CONFIGMAPS = `/api/v1/namespaces/${PROBE_NAMESPACE}/configmaps`;
