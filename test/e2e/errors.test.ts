@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,6 +65,7 @@ describe('clear errors for bad input and hostile conditions', function () {
         .to.throw(EnvironmentError)
         .with.property('message')
         .that.matches(new RegExp(`GiB free at ${dir}; building the components needs \\d+ GiB`));
+      rmSync(dir, { recursive: true });
     });
 
     it('says that installing missing Debian packages needs root, with the command to run', async () => {
@@ -128,9 +129,9 @@ describe('clear errors for bad input and hostile conditions', function () {
     });
 
     it('names a missing binary and the command that provides it', async () => {
-      const r = await cli('cluster', ['up'], 60_000, {
-        KHD_CACHE_DIR: mkdtempSync(path.join(os.tmpdir(), 'khd-empty-cache-')),
-      });
+      const emptyCache = mkdtempSync(path.join(os.tmpdir(), 'khd-empty-cache-'));
+      const r = await cli('cluster', ['up'], 60_000, { KHD_CACHE_DIR: emptyCache });
+      rmSync(emptyCache, { recursive: true, force: true });
       expect(r.code).to.equal(3);
       expect(r.stderr).to.include('not provisioned yet: kube-apiserver v1.36.3');
       expect(r.stderr).to.include('run `npm run setup`');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseManifest, loadManifest, buildOf } from '../../src/components/manifest.ts';
@@ -112,6 +112,7 @@ describe('version checks', () => {
       'etcd reports the wrong version: expected output containing "etcd Version: 3.6.8", got "etcd Version: 3.5.9 | Git SHA: deadbeef"',
     );
     expect(await verifyVersion(fake, ['--version'], 'etcd Version: 3.5.9')).to.equal('etcd Version: 3.5.9');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
