@@ -1,4 +1,5 @@
 import { loadManifest, type Manifest } from './manifest.ts';
+import { unpinnedWarning } from './pins.ts';
 import { provision, provisionedRecords, type ComponentRecord } from './provision.ts';
 import { EnvironmentError } from '../util/errors.ts';
 import { progress } from '../util/progress.ts';
@@ -28,6 +29,8 @@ export class Components {
 export async function ensureComponents(opts: { lazy?: boolean } = {}): Promise<Components> {
   const manifest = loadManifest();
   const { records, missing } = provisionedRecords(manifest);
+  const notPinned = records.filter((r) => r.verifiedBy === 'not pinned').map((r) => r.name);
+  if (notPinned.length > 0) progress(unpinnedWarning(notPinned));
   if (missing.length === 0) return new Components(manifest, records);
   if (opts.lazy === false || process.env.KHD_NO_LAZY_SETUP === '1') {
     throw new EnvironmentError(

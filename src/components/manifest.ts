@@ -10,6 +10,11 @@ export interface GoBinary {
   versionArgs: string[];
   /** Text the version output must contain; {version}, {bare}, {major}, {minor} are expanded. */
   expect: string;
+  /**
+   * Expected sha256 of the built binary per platform ("linux/amd64"). The build is reproducible, so
+   * this is checked after every build and before every run; null (or no entry) means not pinned yet.
+   */
+  sha256: Record<string, string | null>;
 }
 
 export interface GoBuild {
@@ -32,7 +37,9 @@ export interface DebianPackage {
 }
 
 export interface Manifest {
-  schema: 1;
+  schema: 2;
+  /** Exact Go toolchain of every build (go1.26.8); fetched as a module when the local go differs. */
+  goToolchain: string;
   goBuilds: GoBuild[];
   debianPackages: DebianPackage[];
 }
@@ -42,6 +49,9 @@ export const defaultManifestPath = path.join(repoRoot, 'components.json');
 
 const SEMVER = /^v\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
+const TOOLCHAIN = /^go\d+\.\d+\.\d+$/;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9]+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /** Validates parsed JSON; every failure reads `<file>: <path>: <message>`. */
 export function parseManifest(data: unknown, source = 'components.json'): Manifest {
@@ -64,8 +74,10 @@ export function parseManifest(data: unknown, source = 'components.json'): Manife
   };
 
   if (!isObj(data)) throw new UsageError(`${source}: must be a JSON object`);
-  if (data.schema !== 1)
-    fail('schema', `unsupported schema ${JSON.stringify(data.schema)}; this tool reads schema 1`);
+  if (data.schema !== 2)
+    fail('schema', `unsupported schema ${JSON.stringify(data.schema)}; this tool reads schema 2`);
+  if (typeof data.goToolchain !== 'string' || !TOOLCHAIN.test(data.goToolchain))
+    fail('goToolchain', `${JSON.stringify(data.goToolchain)} is not an exact Go toolchain such as go1.26.8`);
   const names = new Set<string>();
   const goBuilds = Array.isArray(data.goBuilds) ? data.goBuilds : (fail('goBuilds', 'must be a list'), []);
   goBuilds.forEach((b: unknown, i: number) => {
@@ -87,6 +99,13 @@ export function parseManifest(data: unknown, source = 'components.json'): Manife
       str(bin, 'package', bat);
       strArray(bin, 'versionArgs', bat);
       str(bin, 'expect', bat);
+      if (!isObj(bin.sha256)) fail(`${bat}.sha256`, 'must be an object such as { "linux/amd64": null }');
+      else
+        for (const [platform, hash] of Object.entries(bin.sha256)) {
+          if (!PLATFORM.test(platform)) fail(`${bat}.sha256`, `${JSON.stringify(platform)} is not os/arch`);
+          if (hash !== null && (typeof hash !== 'string' || !SHA256.test(hash)))
+            fail(`${bat}.sha256.${platform}`, `must be 64 lower-case hex digits or null (not pinned yet)`);
+        }
       if (typeof bin.name === 'string') {
         if (names.has(bin.name)) fail(`${bat}.name`, `binary ${bin.name} is listed twice`);
         names.add(bin.name);
@@ -124,6 +143,12 @@ export function loadManifest(file = defaultManifestPath): Manifest {
     throw new UsageError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
   return parseManifest(data, path.basename(file));
+}
+
+/** The platform key of sha256 pins: Go's GOOS/GOARCH of this machine. */
+export function platform(): string {
+  const arch: Record<string, string> = { x64: 'amd64', ia32: '386', arm64: 'arm64', arm: 'arm' };
+  return `${process.platform}/${arch[process.arch] ?? process.arch}`;
 }
 
 /** Finds the build that makes a binary, e.g. "etcdctl" -> the etcd build. */

@@ -16,6 +16,8 @@ export interface Provenance {
   module: string;
   version: string;
   goVersion: string;
+  /** Fingerprint of the pins the build was made from (toolchain, module, flags, go.sum). */
+  recipe?: string;
   binaries: BinaryRecord[];
 }
 

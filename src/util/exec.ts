@@ -8,6 +8,8 @@ import { EnvironmentError } from './errors.ts';
 export interface RunOptions {
   cwd?: string;
   env?: Record<string, string | undefined>;
+  /** Run with exactly `env`, nothing of process.env added (what the tool sets must not be overridden). */
+  exactEnv?: boolean;
   input?: string;
   timeoutMs?: number;
   /** Do not throw on a non-zero exit; the caller inspects exitCode. */
@@ -29,6 +31,7 @@ export async function run(file: string, args: readonly string[], opts: RunOption
   const options: Options = {
     cwd: opts.cwd,
     env: opts.env,
+    extendEnv: !opts.exactEnv,
     input: opts.input,
     timeout: opts.timeoutMs,
     reject: false,

@@ -42,30 +42,50 @@ describe('components manifest', () => {
 
   it('names the path and the value of every mistake', () => {
     const bad = {
-      schema: 1,
+      schema: 2,
+      goToolchain: 'go1.26',
       goBuilds: [{ name: 'etcd', module: 'go.etcd.io/etcd/server/v3', version: '3.6', binaries: [] }],
       debianPackages: [{ package: 'Haproxy!', binary: 'haproxy', versionArgs: ['-v'], expect: 'x' }],
     };
     expect(() => parseManifest(bad, 'components.json'))
       .to.throw(UsageError)
       .with.property('message')
-      .that.includes('components.json: goBuilds[0].version: "3.6" is not a Go module version')
+      .that.includes('components.json: goToolchain: "go1.26" is not an exact Go toolchain such as go1.26.8')
+      .and.includes('components.json: goBuilds[0].version: "3.6" is not a Go module version')
       .and.includes('goBuilds[0].binaries: must be a non-empty list')
       .and.includes('debianPackages[0].package: "Haproxy!" is not a Debian package name');
   });
 
   it('rejects an unknown schema and a binary listed twice', () => {
-    const bin = { name: 'etcd', package: 'p', versionArgs: [], expect: 'x' };
+    const bin = { name: 'etcd', package: 'p', versionArgs: [], expect: 'x', sha256: { 'linux/amd64': null } };
     const m = {
-      schema: 2,
+      schema: 3,
+      goToolchain: 'go1.26.8',
       goBuilds: [{ name: 'a', module: 'm', version: 'v1.0.0', binaries: [bin, bin] }],
       debianPackages: [],
     };
     expect(() => parseManifest(m))
       .to.throw(UsageError)
       .with.property('message')
-      .that.includes('schema: unsupported schema 2')
+      .that.includes('schema: unsupported schema 3')
       .and.includes('binary etcd is listed twice');
+  });
+
+  it('every Go binary has a sha256 pin slot: 64 hex digits, or null for not pinned yet', () => {
+    const bin = { name: 'etcd', package: 'p', versionArgs: [], expect: 'x' };
+    const m = (sha256: unknown) => ({
+      schema: 2,
+      goToolchain: 'go1.26.8',
+      goBuilds: [{ name: 'a', module: 'm', version: 'v1.0.0', binaries: [{ ...bin, sha256 }] }],
+      debianPackages: [],
+    });
+    expect(() => parseManifest(m(undefined))).to.throw(UsageError, 'binaries[0].sha256: must be an object');
+    expect(() => parseManifest(m({ 'linux/amd64': 'abc' }))).to.throw(
+      UsageError,
+      'binaries[0].sha256.linux/amd64: must be 64 lower-case hex digits or null (not pinned yet)',
+    );
+    expect(() => parseManifest(m({ 'linux/amd64': null }))).to.not.throw();
+    expect(() => parseManifest(m({ 'linux/amd64': 'a'.repeat(64) }))).to.not.throw();
   });
 });
 
