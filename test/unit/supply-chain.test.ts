@@ -7,6 +7,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -26,7 +27,14 @@ import { EnvironmentError } from '../../src/util/errors.ts';
 import { which } from '../../src/util/which.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
-const tmp = (prefix: string) => mkdtempSync(path.join(os.tmpdir(), prefix));
+/** Every temporary directory a test makes, removed when the file's tests are done. */
+const made: string[] = [];
+const tmp = (prefix: string) => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const isRoot = process.geteuid?.() === 0;
