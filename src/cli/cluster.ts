@@ -1,7 +1,6 @@
 import { ensureComponents } from '../components/components.ts';
 import { down, requireRoot, runningCluster, up } from '../cluster/local/provider.ts';
 import { clusterStatus } from '../cluster/local/status.ts';
-import { resolveLocalConfig } from '../cluster/local/config.ts';
 import { UsageError } from '../util/errors.ts';
 import { CLUSTER_FLAGS_HELP, parseClusterFlags } from './cluster-args.ts';
 import { main } from './main.ts';
@@ -23,7 +22,6 @@ main(async (argv) => {
     return 0;
   }
   if (extra.length > 0) throw new UsageError(`unknown argument ${extra.join(' ')}`, USAGE);
-  resolveLocalConfig(overrides, 'command line');
   switch (verb) {
     case 'up': {
       requireRoot();
