@@ -113,6 +113,10 @@ export function boundsOf(c: LocalClusterConfig): FailoverBounds {
   };
 }
 
+function isWhole(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v);
+}
+
 /** Private ranges only: a public range would capture the host's traffic to it. */
 const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
 
@@ -142,7 +146,7 @@ export function resolveLocalConfig(
 ): LocalClusterConfig {
   const c: LocalClusterConfig = { ...LOCAL_DEFAULTS, ...overrides };
   // A first delay above the default cap raises the cap with it, unless the cap is given too.
-  if (overrides.restartBackoffMaxMs === undefined && typeof c.restartBackoffMs === 'number')
+  if (overrides.restartBackoffMaxMs === undefined && isWhole(c.restartBackoffMs))
     c.restartBackoffMaxMs = Math.max(LOCAL_DEFAULTS.restartBackoffMaxMs, c.restartBackoffMs);
   const errors: string[] = [];
   const bad = (key: keyof LocalClusterConfig, why: string) =>
@@ -179,17 +183,15 @@ export function resolveLocalConfig(
     ['restartBackoffMaxMs', 100, 600000],
     ['fakeNodes', 0, 100],
   ];
-  for (const [key, min, max] of ints) {
-    const v = c[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      bad(key, `must be a whole number from ${min} to ${max}`);
-  }
-  if (c.etcdElectionTimeoutMs < 5 * c.etcdHeartbeatMs)
+  const wrongInts = ints.filter(([key, min, max]) => !isWhole(c[key]) || c[key] < min || c[key] > max);
+  for (const [key, min, max] of wrongInts) bad(key, `must be a whole number from ${min} to ${max}`);
+  // Only between numbers in range: a hostile object would throw when compared.
+  if (wrongInts.length === 0 && c.etcdElectionTimeoutMs < 5 * c.etcdHeartbeatMs)
     bad(
       'etcdElectionTimeoutMs',
       `must be at least 5 x etcdHeartbeatMs (${c.etcdHeartbeatMs}), as etcd requires`,
     );
-  if (c.restartBackoffMaxMs < c.restartBackoffMs)
+  if (wrongInts.length === 0 && c.restartBackoffMaxMs < c.restartBackoffMs)
     bad(
       'restartBackoffMaxMs',
       `must be at least restartBackoffMs (${c.restartBackoffMs}): the back-off doubles up to it`,
