@@ -1,4 +1,6 @@
-import { tryParseDuration } from '../scenario/duration.ts';
+import { shortDuration, tryParseDuration } from '../scenario/duration.ts';
+import { describeRule, durationRequirement, satisfies } from '../scenario/fields.ts';
+import { MAX_PHASE_SECONDS, PHASE_SECONDS, RATE } from '../scenario/limits.ts';
 import type { ScenarioOverrides } from '../scenario/overrides.ts';
 import { DEFAULT_LOAD, DEFAULT_PHASES } from '../scenario/types.ts';
 import { UsageError } from '../util/errors.ts';
@@ -31,14 +33,16 @@ Starts the cluster, measures a baseline under load, injects the scenario's
 faults, holds them, heals them, waits out the recovery, and judges the SLOs.
 
   <scenario>          a shipped scenario by name, e.g. etcd-partition (see --list)
-  <file>              your own scenario: a .ts or .js module whose default export is
-                      the scenario, or a .json file
+  <file>              your own scenario, named with its extension: a .json file, or a
+                      .ts or .js module whose default export is the scenario (code that
+                      runs as root, like the tool itself)
   --provider local    where the cluster runs (default: local; kind and kubeconfig are planned)
-  --rate N            load requests per second (default: the scenario's, else ${DEFAULT_LOAD.rate})
+  --rate N            load requests per second, 1 to ${RATE.max} (default: the scenario's, else ${DEFAULT_LOAD.rate})
   --baseline D        baseline phase length (default: the scenario's, else ${DEFAULT_PHASES.baselineSeconds}s)
   --hold D            how long the faults stay injected (default: the scenario's, else ${DEFAULT_PHASES.holdSeconds}s)
   --recovery D        recovery phase length (default: the scenario's, else ${DEFAULT_PHASES.recoverySeconds}s)
-                      D is a duration such as 20s, 1m30s or 500ms, or plain seconds
+                      D is a duration such as 20s, 1m30s or 500ms, or plain seconds;
+                      each phase lasts at most ${shortDuration(MAX_PHASE_SECONDS * 1000)}
   --keep-cluster      leave the cluster running afterwards (default: tear it down)
   --reuse-cluster     use the cluster an earlier --keep-cluster left running
   --report-dir DIR    where the reports go (default: reports/<UTC start time>-<scenario>)
@@ -182,9 +186,9 @@ function parseProvider(value: string): Provider {
 
 function parseRate(value: string): number {
   const rate = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (rate >= 1) return rate;
+  if (satisfies(rate, RATE)) return rate;
   throw new UsageError(
-    `--rate: ${JSON.stringify(value)} must be a whole number >= 1 (requests per second)`,
+    `--rate: ${JSON.stringify(value)} must be ${describeRule(RATE)}`,
     `e.g. ${exampleOf('--rate')}`,
   );
 }
@@ -192,15 +196,16 @@ function parseRate(value: string): number {
 /** A plain number is seconds, as in a scenario file; anything else must be a duration string. */
 function parseSeconds(flag: keyof typeof PHASE_FLAGS, value: string): number {
   const fix = `e.g. ${flag} 20s, ${flag} 1m30s or ${flag} 20 (seconds)`;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) {
-    const seconds = Number(value);
-    if (seconds > 0) return seconds;
-    throw new UsageError(`${flag}: ${JSON.stringify(value)} must be a number > 0`, fix);
+  const plain = /^\d+(\.\d+)?$/.test(value.trim());
+  let seconds = Number(value);
+  if (!plain) {
+    const parsed = tryParseDuration(value);
+    if ('problem' in parsed) throw new UsageError(`${flag}: ${parsed.problem}`, fix);
+    seconds = parsed.ms / 1000;
   }
-  const parsed = tryParseDuration(value);
-  if ('problem' in parsed) throw new UsageError(`${flag}: ${parsed.problem}`, fix);
-  if (parsed.ms <= 0) throw new UsageError(`${flag}: ${JSON.stringify(value)} must be a duration > 0`, fix);
-  return parsed.ms / 1000;
+  if (satisfies(seconds, PHASE_SECONDS)) return seconds;
+  const requirement = durationRequirement(PHASE_SECONDS, 's', plain ? 'number' : 'duration');
+  throw new UsageError(`${flag}: ${JSON.stringify(value)} must be ${requirement}`, fix);
 }
 
 function exampleOf(flag: ValueFlag): string {

@@ -44,8 +44,18 @@ export function tryParseDuration(text: string): DurationParse {
     lastUnit = rank;
     total += Number(amount) * perUnit;
   }
+  // Beyond 2^53 ms (285 000 years) milliseconds are no longer exact; 400 digits make Infinity.
+  if (!(total <= Number.MAX_SAFE_INTEGER))
+    return { problem: `${shown} is too long to be a duration; ${EXAMPLES}` };
   // Rounded to the microsecond so "1.1s" is 1100, not 1100.0000000000002.
   return { ms: Math.round(total * 1000) / 1000 };
+}
+
+/** A bound as people write it: 86400000 -> "24h", 60000 -> "60s", 10 -> "10ms" (whole hours, else seconds). */
+export function shortDuration(ms: number): string {
+  if (ms === 0) return '0';
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 /** Like tryParseDuration, but a problem is thrown as a UsageError. */

@@ -1,4 +1,5 @@
-import { tryParseDuration } from './duration.ts';
+import { show } from '../util/show.ts';
+import { shortDuration, tryParseDuration } from './duration.ts';
 
 /**
  * Field readers for validating untyped input. Each reader records a problem
@@ -19,20 +20,6 @@ export class Problems {
       value === undefined ? `missing; must be ${requirement}` : `${show(value)} must be ${requirement}`,
     );
   }
-}
-
-/** A value as a person would write it: strings quoted, long objects cut short. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object')
-    return typeof value === 'function' ? 'a function' : String(value);
-  let json: string;
-  try {
-    json = JSON.stringify(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -98,11 +85,31 @@ export interface NumberRule {
   note?: string;
 }
 
-/** "a number > 0", "a whole number >= 1", "a number from 0 to 100". */
-export function describeRule(rule: NumberRule, kind = rule.integer ? 'a whole number' : 'a number'): string {
+/** "a number > 0", "a whole number from 1 to 10000", "a duration > 0 and at most 24h". */
+export function describeRule(
+  rule: NumberRule,
+  kind = rule.integer ? 'a whole number' : 'a number',
+  shown: (n: number) => string = String,
+): string {
+  const above = `${rule.exclusive ? '>' : '>='} ${shown(rule.min)}`;
   const range =
-    rule.max !== undefined ? `from ${rule.min} to ${rule.max}` : `${rule.exclusive ? '>' : '>='} ${rule.min}`;
+    rule.max === undefined
+      ? above
+      : rule.exclusive
+        ? `${above} and at most ${shown(rule.max)}`
+        : `from ${shown(rule.min)} to ${shown(rule.max)}`;
   return rule.note ? `${kind} ${range} ${rule.note}` : `${kind} ${range}`;
+}
+
+/**
+ * What a duration field allows, in the form the value came in: "a number of seconds > 0 and at most
+ * 86400 (24h)" for a number in the field's unit, "a duration > 0 and at most 24h" for a string.
+ */
+export function durationRequirement(rule: NumberRule, unit: 's' | 'ms', form: 'number' | 'duration'): string {
+  const ms = (n: number) => shortDuration(unit === 's' ? n * 1000 : n);
+  if (form === 'duration') return describeRule({ ...rule, note: undefined }, 'a duration', ms);
+  const note = rule.max === undefined ? undefined : `(${ms(rule.max)})`;
+  return describeRule({ ...rule, note }, `a number of ${unit === 's' ? 'seconds' : 'milliseconds'}`);
 }
 
 export function satisfies(n: number, rule: NumberRule): boolean {
@@ -140,14 +147,14 @@ export function readDuration(
   fallback: number,
 ): number {
   if (value === undefined) return fallback;
-  if (typeof value === 'number') return readNumber(p, at, value, rule, fallback);
-  const example = unit === 's' ? '"20s"' : '"500ms"';
+  if (typeof value === 'number') {
+    if (satisfies(value, rule)) return value;
+    p.mustBe(at, value, durationRequirement(rule, unit, 'number'));
+    return fallback;
+  }
   if (typeof value !== 'string') {
-    p.mustBe(
-      at,
-      value,
-      `${describeRule(rule)} (${unit === 's' ? 'seconds' : 'milliseconds'}) or a duration such as ${example}`,
-    );
+    const example = unit === 's' ? '"20s"' : '"500ms"';
+    p.mustBe(at, value, `${durationRequirement(rule, unit, 'number')}, or a duration such as ${example}`);
     return fallback;
   }
   const parsed = tryParseDuration(value);
@@ -157,7 +164,7 @@ export function readDuration(
   }
   const converted = unit === 's' ? parsed.ms / 1000 : parsed.ms;
   if (satisfies(converted, rule)) return converted;
-  p.mustBe(at, value, describeRule(rule, 'a duration'));
+  p.mustBe(at, value, durationRequirement(rule, unit, 'duration'));
   return fallback;
 }
 

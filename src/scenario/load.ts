@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError, errorMessage } from '../util/errors.ts';
 import type { Scenario } from './types.ts';
-import { validateScenario } from './validate.ts';
+import { SCENARIO_NAME, validateScenario } from './validate.ts';
 
 export const shippedScenariosDir = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -30,22 +30,27 @@ export interface LoadOptions {
 
 const FILE_EXTENSIONS = ['.ts', '.js', '.json'];
 const LIST_HINT = 'run `npm run drill -- --list` to see them with what each one does';
+const FILE_HINT =
+  'or name your own scenario file with its extension, e.g. ./my-scenario.json, or ./my-scenario.ts ' +
+  '(a module is code, and runs as root like the tool)';
 
 /**
- * `etcd-partition` loads scenarios/etcd-partition.ts; anything with a slash or
- * ending in .ts, .js or .json is a file: JSON, or a module whose default
- * export is the scenario.
+ * `etcd-partition` loads scenarios/etcd-partition.ts: a bare name must be a shipped scenario's, so it
+ * never reaches a file elsewhere. Anything with an extension is the user's own file, resolved from the
+ * working directory: JSON, or a .ts or .js module whose default export is the scenario. A module is
+ * code and runs with the tool's privileges, as any program the user starts does.
  */
 export async function loadScenario(nameOrPath: string, options: LoadOptions = {}): Promise<LoadedScenario> {
   const dir = options.scenariosDir ?? shippedScenariosDir;
-  if (isBareName(nameOrPath)) {
-    const file = path.join(dir, `${nameOrPath}.ts`);
-    if (!existsSync(file)) {
+  if (SCENARIO_NAME.test(nameOrPath)) {
+    const known = scenarioNames(dir);
+    if (!known.includes(nameOrPath)) {
       throw new UsageError(
-        `unknown scenario ${JSON.stringify(nameOrPath)}; known: ${scenarioNames(dir).join(', ')}`,
-        `${LIST_HINT}, or give the path of your own scenario file, e.g. ./my-scenario.ts`,
+        `unknown scenario ${JSON.stringify(nameOrPath)}; known: ${known.join(', ')}`,
+        `${LIST_HINT}, ${FILE_HINT}`,
       );
     }
+    const file = path.join(dir, `${nameOrPath}.ts`);
     const loaded = await loadScenarioFile(file);
     // The name is what people type and what reports are filed under, so it must match the file.
     if (loaded.scenario.name !== nameOrPath) {
@@ -55,6 +60,13 @@ export async function loadScenario(nameOrPath: string, options: LoadOptions = {}
       );
     }
     return loaded;
+  }
+  if (path.extname(nameOrPath) === '') {
+    throw new UsageError(
+      `scenario ${JSON.stringify(nameOrPath)} is neither a shipped scenario's name (lower-case letters, ` +
+        `digits and dashes) nor a file with an extension; shipped: ${scenarioNames(dir).join(', ')}`,
+      `run a shipped one by its name, ${FILE_HINT}`,
+    );
   }
   // npm runs scripts from the package root; INIT_CWD is where the user typed the command.
   const cwd = options.cwd ?? process.env.INIT_CWD ?? process.cwd();
@@ -84,15 +96,12 @@ export async function listScenarios(scenariosDir = shippedScenariosDir): Promise
   return listings;
 }
 
-function isBareName(nameOrPath: string): boolean {
-  return !/[\\/]/.test(nameOrPath) && !FILE_EXTENSIONS.some((ext) => nameOrPath.endsWith(ext));
-}
-
 function scenarioNames(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .map((f) => f.slice(0, -'.ts'.length))
+    .filter((name) => SCENARIO_NAME.test(name))
     .sort();
 }
 
@@ -114,8 +123,18 @@ async function loadScenarioFile(file: string): Promise<LoadedScenario> {
     );
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const data = ext === '.json' ? parseJson(bytes, shown) : await importDefault(file, shown);
-  return { scenario: validateScenario(data, shown), file, sha256 };
+  if (ext === '.json') return { scenario: validateScenario(parseJson(bytes, shown), shown), file, sha256 };
+  const data = await importDefault(file, shown);
+  try {
+    return { scenario: validateScenario(data, shown), file, sha256 };
+  } catch (err) {
+    // A module's export is code too: a getter that throws is the file's mistake, not the tool's.
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(
+      `${shown}: reading its default export failed: ${errorMessage(err)}`,
+      'export plain data (objects, lists, strings and numbers), as scenarios/*.ts do',
+    );
+  }
 }
 
 function parseJson(bytes: Buffer, shown: string): unknown {

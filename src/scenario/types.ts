@@ -70,22 +70,24 @@ export interface LoadProfile {
    * Requests per second of the k6 load generator. Default 60: with the probes' own requests about 114
    * API requests a second, enough for a 10 s interval to resolve a 0.1 % error rate, and well below
    * what a 2-core machine serves with P99 under 500 ms and no errors (`npm run bench -- capacity`).
+   * 1 to 10000, and rate x probeTimeoutMs at most 20000 s (k6's virtual users): src/scenario/limits.ts.
    */
   rate: number;
   /** Default: reads dominate, as on a real cluster, with enough writes to check for lost ones. */
   mix: OperationMix;
-  /** How often each service probe, and each etcd member's status probe, issues a request. Default 100. */
+  /** How often each service probe, and each etcd member's status probe, issues a request. Default 100; 10 to 60000. */
   probeIntervalMs: number;
   /**
    * How often the other per-member probes (a write to each apiserver directly, a lookup at each CoreDNS
    * replica) issue a request. Default 250: they show which side of a fault saw what, and at the service
-   * probes' rate their writes alone would load the cluster they measure.
+   * probes' rate their writes alone would load the cluster they measure. 10 to 60000.
    */
   memberProbeIntervalMs: number;
-  /** When a probe request counts as timed out. Default 2000. */
+  /** When a probe request counts as timed out. Default 2000; at most 60000. */
   probeTimeoutMs: number;
 }
 
+/** Each phase lasts at most 24 h (86400 s). */
 export interface Phases {
   /** Healthy cluster under load before any fault. Default 10. */
   baselineSeconds: number;
@@ -114,14 +116,14 @@ export interface HealthDefinition {
 }
 
 export interface Scenario {
-  /** Lower-case letters, digits and dashes; a shipped scenario is named after its file. */
+  /** Up to 63 lower-case letters, digits and dashes; a shipped scenario is named after its file. */
   name: string;
   /** One line: what the drill does and what a pass proves. */
   description: string;
   cluster: ClusterNeeds;
   load: LoadProfile;
   phases: Phases;
-  /** At least one fault. */
+  /** 1 to 10 faults. */
   faults: FaultSpec[];
   slos: Slos;
   health: HealthDefinition;

@@ -1,4 +1,16 @@
 import { UsageError } from '../util/errors.ts';
+import { show } from '../util/show.ts';
+import {
+  FAILOVER_SECONDS,
+  MAX_FAULTS,
+  MAX_K6_VUS,
+  MAX_NAME_LENGTH,
+  MIX_WEIGHT,
+  PHASE_SECONDS,
+  PROBE_INTERVAL_MS,
+  RATE,
+  TIMEOUT_MS,
+} from './limits.ts';
 import {
   Problems,
   isRecord,
@@ -8,7 +20,6 @@ import {
   readSection,
   readText,
   rejectUnknownKeys,
-  show,
 } from './fields.ts';
 import {
   APISERVER_TARGETS,
@@ -49,9 +60,9 @@ const FAULT_KEYS: Record<FaultKind, readonly string[]> = {
   'coredns-kill': ['kind', 'replica'],
   'etcd-snapshot-restore': ['kind'],
 };
-const NAME = /^[a-z0-9][a-z0-9-]*$/;
+/** A scenario's name: what people type to run a shipped one, and part of its report directory's name. */
+export const SCENARIO_NAME = new RegExp(`^[a-z0-9][a-z0-9-]{0,${MAX_NAME_LENGTH - 1}}$`);
 const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
-const POSITIVE = { min: 0, exclusive: true };
 
 export type ScenarioCheck = { ok: true; scenario: Scenario } | { ok: false; problems: string[] };
 
@@ -68,8 +79,8 @@ export function checkScenario(input: unknown): ScenarioCheck {
       p,
       'name',
       input.name,
-      NAME,
-      'lower-case letters, digits and dashes, e.g. "etcd-partition"',
+      SCENARIO_NAME,
+      `up to ${MAX_NAME_LENGTH} lower-case letters, digits and dashes, e.g. "etcd-partition"`,
     ),
     description: readText(
       p,
@@ -90,6 +101,7 @@ export function checkScenario(input: unknown): ScenarioCheck {
   // Only on otherwise valid input, so a fallback never shows up in a message.
   if (p.lines.length === 0) checkProbesFitPhases(p, scenario);
   if (p.lines.length === 0) checkHealthFits(p, scenario);
+  if (p.lines.length === 0) checkK6Fits(p, scenario);
   return p.lines.length === 0 ? { ok: true, scenario } : { ok: false, problems: p.lines };
 }
 
@@ -134,20 +146,14 @@ function readCluster(p: Problems, value: unknown): ClusterNeeds {
 function readLoad(p: Problems, value: unknown): LoadProfile {
   const l = readSection(p, 'load', value, LOAD_KEYS);
   return {
-    rate: readNumber(
-      p,
-      'load.rate',
-      l.rate,
-      { min: 1, integer: true, note: '(requests per second)' },
-      DEFAULT_LOAD.rate,
-    ),
+    rate: readNumber(p, 'load.rate', l.rate, RATE, DEFAULT_LOAD.rate),
     mix: readMix(p, l.mix),
     probeIntervalMs: readDuration(
       p,
       'load.probeIntervalMs',
       l.probeIntervalMs,
       'ms',
-      POSITIVE,
+      PROBE_INTERVAL_MS,
       DEFAULT_LOAD.probeIntervalMs,
     ),
     memberProbeIntervalMs: readDuration(
@@ -155,7 +161,7 @@ function readLoad(p: Problems, value: unknown): LoadProfile {
       'load.memberProbeIntervalMs',
       l.memberProbeIntervalMs,
       'ms',
-      POSITIVE,
+      PROBE_INTERVAL_MS,
       DEFAULT_LOAD.memberProbeIntervalMs,
     ),
     probeTimeoutMs: readDuration(
@@ -163,7 +169,7 @@ function readLoad(p: Problems, value: unknown): LoadProfile {
       'load.probeTimeoutMs',
       l.probeTimeoutMs,
       'ms',
-      POSITIVE,
+      TIMEOUT_MS,
       DEFAULT_LOAD.probeTimeoutMs,
     ),
   };
@@ -175,7 +181,7 @@ function readMix(p: Problems, value: unknown): OperationMix {
   const problemsBefore = p.lines.length;
   const m = readSection(p, 'load.mix', value, OPERATIONS);
   const mix = Object.fromEntries(
-    OPERATIONS.map((op) => [op, readNumber(p, `load.mix.${op}`, m[op], { min: 0 }, 0)]),
+    OPERATIONS.map((op) => [op, readNumber(p, `load.mix.${op}`, m[op], MIX_WEIGHT, 0)]),
   ) as OperationMix;
   // Only when each weight was fine: a rejected weight reads as 0 and would make this spurious.
   if (p.lines.length === problemsBefore && OPERATIONS.every((op) => mix[op] === 0)) {
@@ -187,7 +193,7 @@ function readMix(p: Problems, value: unknown): OperationMix {
 function readPhases(p: Problems, value: unknown): Phases {
   const ph = readSection(p, 'phases', value, PHASE_KEYS);
   const phase = (key: keyof Phases) =>
-    readDuration(p, `phases.${key}`, ph[key], 's', POSITIVE, DEFAULT_PHASES[key]);
+    readDuration(p, `phases.${key}`, ph[key], 's', PHASE_SECONDS, DEFAULT_PHASES[key]);
   return {
     baselineSeconds: phase('baselineSeconds'),
     holdSeconds: phase('holdSeconds'),
@@ -196,11 +202,14 @@ function readPhases(p: Problems, value: unknown): Phases {
 }
 
 function readFaults(p: Problems, value: unknown): FaultSpec[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    p.mustBe('faults', value, `a list of at least one fault; known kinds: ${FAULT_KINDS.join(', ')}`);
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_FAULTS) {
+    p.mustBe('faults', value, `a list of 1 to ${MAX_FAULTS} faults; known kinds: ${FAULT_KINDS.join(', ')}`);
     return [];
   }
-  return value.flatMap((fault: unknown, i) => readFault(p, `faults[${i}]`, fault) ?? []);
+  // Array.from, not flatMap: a hole in a sparse list is a missing fault, not no fault.
+  return Array.from(value, (fault: unknown, i) => readFault(p, `faults[${i}]`, fault)).flatMap(
+    (f) => f ?? [],
+  );
 }
 
 function readFault(p: Problems, at: string, value: unknown): FaultSpec | undefined {
@@ -270,10 +279,10 @@ function readSlos(p: Problems, value: unknown): Slos {
       'slos.failoverSeconds',
       s.failoverSeconds,
       's',
-      { min: 0 },
+      FAILOVER_SECONDS,
       DEFAULT_SLOS.failoverSeconds,
     ),
-    apiP99Ms: readDuration(p, 'slos.apiP99Ms', s.apiP99Ms, 'ms', POSITIVE, DEFAULT_SLOS.apiP99Ms),
+    apiP99Ms: readDuration(p, 'slos.apiP99Ms', s.apiP99Ms, 'ms', TIMEOUT_MS, DEFAULT_SLOS.apiP99Ms),
     errorRatePercent: readNumber(
       p,
       'slos.errorRatePercent',
@@ -307,13 +316,13 @@ function checkProbesFitPhases(p: Problems, s: Scenario): void {
 function readHealth(p: Problems, value: unknown, slos: Slos): HealthDefinition {
   const h = readSection(p, 'health', value, HEALTH_KEYS);
   return {
-    slowRequestMs: readDuration(p, 'health.slowRequestMs', h.slowRequestMs, 'ms', POSITIVE, slos.apiP99Ms),
+    slowRequestMs: readDuration(p, 'health.slowRequestMs', h.slowRequestMs, 'ms', TIMEOUT_MS, slos.apiP99Ms),
     sustainSeconds: readDuration(
       p,
       'health.sustainSeconds',
       h.sustainSeconds,
       's',
-      POSITIVE,
+      PHASE_SECONDS,
       DEFAULT_SUSTAIN_SECONDS,
     ),
   };
@@ -341,5 +350,19 @@ function checkHealthFits(p: Problems, s: Scenario): void {
           `failover of up to slos.failoverSeconds (${s.slos.failoverSeconds}s)`,
       );
     }
+  }
+}
+
+/** k6 pre-allocates a virtual user for every request of a timeout's worth of a full outage. */
+function checkK6Fits(p: Problems, s: Scenario): void {
+  const { rate, probeTimeoutMs } = s.load;
+  const vus = Math.ceil(rate * (probeTimeoutMs / 1000));
+  if (vus > MAX_K6_VUS) {
+    p.add(
+      'load.rate',
+      `${rate} with load.probeTimeoutMs ${probeTimeoutMs} needs ${vus} k6 virtual users (rate x timeout), ` +
+        `more than the ${MAX_K6_VUS} allowed; lower the rate to at most ` +
+        `${Math.floor(MAX_K6_VUS / (probeTimeoutMs / 1000))} or shorten the timeout`,
+    );
   }
 }

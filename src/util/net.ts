@@ -1,12 +1,27 @@
 import net from 'node:net';
 
+/** A dotted-quad part: 0 to 255 without leading zeros, which some tools would read as octal. */
+const OCTET = /^(0|[1-9]\d{0,2})$/;
+
 /** IPv4 dotted quad <-> 32-bit number. */
 export function ipToInt(ip: string): number {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new Error(`"${ip}" is not an IPv4 address`);
+  const parts = ip.split('.');
+  if (parts.length !== 4 || !parts.every((p) => OCTET.test(p) && Number(p) <= 255)) {
+    throw new Error(`"${ip}" is not an IPv4 address (four numbers from 0 to 255, e.g. 127.0.0.1)`);
   }
-  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+  const [a, b, c, d] = parts.map(Number) as [number, number, number, number];
+  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+}
+
+/** 127.0.0.1 to 127.255.255.254: the loopback network without its network and broadcast addresses. */
+export function isLoopbackAddress(ip: string): boolean {
+  let n: number;
+  try {
+    n = ipToInt(ip);
+  } catch {
+    return false;
+  }
+  return n >>> 24 === 127 && n !== 0x7f000000 && n !== 0x7fffffff;
 }
 
 export function intToIp(n: number): string {
@@ -18,13 +33,19 @@ export interface Cidr {
   prefix: number;
 }
 
-/** A subnet as the user gives it: /8 to /28, so that it holds the cluster and is not absurdly large. */
+/**
+ * A subnet as the user gives it: /8 to /28, so that it holds the cluster and is not absurdly large,
+ * written as its network address (10.213.0.0/24, not 10.213.0.5/24, which would be silently masked).
+ */
 export function parseCidr(cidr: string): Cidr {
-  const m = /^(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(cidr);
+  const m = /^(\d+\.\d+\.\d+\.\d+)\/([1-9]\d?)$/.exec(cidr);
   if (!m) throw new Error(`"${cidr}" is not an IPv4 CIDR such as 10.213.0.0/24`);
   const prefix = Number(m[2]);
   if (prefix < 8 || prefix > 28) throw new Error(`prefix /${prefix} of "${cidr}" must be between /8 and /28`);
-  return cidrOf(m[1]!, prefix);
+  const c = cidrOf(m[1]!, prefix);
+  if (c.base !== ipToInt(m[1]!))
+    throw new Error(`"${cidr}" has host bits set; its network is ${intToIp(c.base)}/${prefix}`);
+  return c;
 }
 
 /** Any address and prefix length (0 to 32), e.g. a route of the machine. */

@@ -95,8 +95,8 @@ describe('clear errors for bad input and hostile conditions', function () {
     it('rejects a bad option value with its name, value and the allowed range', async () => {
       const r = await cli('cluster', ['up', '--lb-port', '80', '--subnet', '10.0.0.0/30']);
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.include('command line: subnet: "10.0.0.0/30"');
-      expect(r.stderr).to.include('command line: lbPort: 80 must be a whole number from 1024 to 65535');
+      expect(r.stderr).to.include('command line: --subnet: "10.0.0.0/30"');
+      expect(r.stderr).to.include('command line: --lb-port: 80 must be a whole number from 1024 to 65535');
     });
 
     it('refuses a load balancer port that is in use, and leaves nothing behind', async () => {

@@ -83,14 +83,14 @@ describe('drill arguments', () => {
 
   it('names the flag and the value of a bad rate or duration, with an example', () => {
     expect(rejection(['x', '--rate', 'fast'])).to.deep.equal({
-      message: '--rate: "fast" must be a whole number >= 1 (requests per second)',
+      message: '--rate: "fast" must be a whole number from 1 to 10000 (requests per second)',
       fix: 'e.g. --rate 20',
     });
     expect(rejection(['x', '--rate', '0']).message).to.equal(
-      '--rate: "0" must be a whole number >= 1 (requests per second)',
+      '--rate: "0" must be a whole number from 1 to 10000 (requests per second)',
     );
     expect(rejection(['x', '--rate', '-5']).message).to.equal(
-      '--rate: "-5" must be a whole number >= 1 (requests per second)',
+      '--rate: "-5" must be a whole number from 1 to 10000 (requests per second)',
     );
     expect(rejection(['x', '--hold', '20 sec'])).to.deep.equal({
       message:
@@ -100,8 +100,12 @@ describe('drill arguments', () => {
     expect(rejection(['x', '--baseline', '10d']).message).to.equal(
       '--baseline: "10d" has an unknown unit "d"; units: h, m, s, ms',
     );
-    expect(rejection(['x', '--recovery', '0s']).message).to.equal('--recovery: "0s" must be a duration > 0');
-    expect(rejection(['x', '--recovery', '0']).message).to.equal('--recovery: "0" must be a number > 0');
+    expect(rejection(['x', '--recovery', '0s']).message).to.equal(
+      '--recovery: "0s" must be a duration > 0 and at most 24h',
+    );
+    expect(rejection(['x', '--recovery', '0']).message).to.equal(
+      '--recovery: "0" must be a number of seconds > 0 and at most 86400 (24h)',
+    );
   });
 
   it('says the planned providers are not implemented yet, and names an unknown one', () => {

@@ -9,6 +9,7 @@ import {
   type Timeline,
   type WriteRecord,
 } from '../../src/observe/timeline.ts';
+import { UsageError } from '../../src/util/errors.ts';
 
 /** Every hand-made timeline starts here, so relative times read as written. */
 export const T = 1_767_225_600_000;
@@ -106,4 +107,15 @@ export function verdictOf(all: Verdict[], slo: Verdict['slo'], interval?: Verdic
   const v = all.find((x) => x.slo === slo && x.interval === interval);
   if (!v) throw new Error(`no verdict ${slo}${interval ? ` (${interval})` : ''}`);
   return v;
+}
+
+/** The UsageError (exit code 2) `fn` throws; any other error, or none, fails the test. */
+export function usageErrorOf(fn: () => unknown): UsageError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  throw new Error('expected a UsageError');
 }

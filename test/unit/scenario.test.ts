@@ -119,7 +119,7 @@ describe('scenario validation', () => {
 
   it('rejects a negative hold', () => {
     expect(problemsOf(withChanges({ phases: { holdSeconds: -5 } }))).to.deep.equal([
-      'phases.holdSeconds: -5 must be a number > 0',
+      'phases.holdSeconds: -5 must be a number of seconds > 0 and at most 86400 (24h)',
     ]);
   });
 
@@ -150,16 +150,16 @@ describe('scenario validation', () => {
       'phases.recoverySeconds: "20secs" has an unknown unit "secs"; units: h, m, s, ms',
     ]);
     expect(problemsOf(withChanges({ phases: { holdSeconds: '0s', recoverySeconds: true } }))).to.deep.equal([
-      'phases.holdSeconds: "0s" must be a duration > 0',
-      'phases.recoverySeconds: true must be a number > 0 (seconds) or a duration such as "20s"',
+      'phases.holdSeconds: "0s" must be a duration > 0 and at most 24h',
+      'phases.recoverySeconds: true must be a number of seconds > 0 and at most 86400 (24h), or a duration such as "20s"',
     ]);
   });
 
   it('names missing required fields and what they must be', () => {
     expect(problemsOf({})).to.deep.equal([
-      'name: missing; must be lower-case letters, digits and dashes, e.g. "etcd-partition"',
+      'name: missing; must be up to 63 lower-case letters, digits and dashes, e.g. "etcd-partition"',
       'description: missing; must be one line saying what the drill does and what a pass proves',
-      'faults: missing; must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
+      'faults: missing; must be a list of 1 to 10 faults; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
     ]);
     expect(problemsOf(42)).to.deep.equal([
       'scenario: 42 must be an object with keys name, description, cluster, load, phases, faults, slos, health',
@@ -183,21 +183,21 @@ describe('scenario validation', () => {
         slos: { failoverSeconds: -1, apiP99Ms: '1x', errorRatePercent: 120, lostWrites: 0.5 },
       }),
     ).to.deep.equal([
-      'name: "Etcd Partition" must be lower-case letters, digits and dashes, e.g. "etcd-partition"',
+      'name: "Etcd Partition" must be up to 63 lower-case letters, digits and dashes, e.g. "etcd-partition"',
       'description: "two\\nlines" must be one line saying what the drill does and what a pass proves',
       'cluster.controlPlanes: 5 is not supported; the cluster has exactly 3',
       'cluster.corednsReplicas: 3 is not supported; the cluster has exactly 2',
       'cluster.etcdTopology: "external" is not a known etcd topology; known: stacked, external-all',
-      'load.rate: 2.5 must be a whole number >= 1 (requests per second)',
+      'load.rate: 2.5 must be a whole number from 1 to 10000 (requests per second)',
       'load.mix.put: unknown key; known: get, list, create, update, delete, watch',
-      'load.mix.get: -1 must be a number >= 0',
-      'load.probeTimeoutMs: 0 must be a number > 0',
+      'load.mix.get: -1 must be a number from 0 to 1000000',
+      'load.probeTimeoutMs: 0 must be a number of milliseconds > 0 and at most 60000 (60s)',
       'faults[0]: "apiserver-kill" must be an object with a kind; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
       'faults[1].kind: missing; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
       'faults[2].target: "node-4" is not a known apiserver target; known: node-1, node-2, node-3, random',
       'faults[3].target: "follower" is not a known partition target; known: leader, node-1, node-2, node-3',
       'faults[4].replica: 2 is not a known CoreDNS replica; known: 0, 1',
-      'slos.failoverSeconds: -1 must be a number >= 0',
+      'slos.failoverSeconds: -1 must be a number of seconds from 0 to 86400 (24h)',
       'slos.apiP99Ms: "1x" has an unknown unit "x"; units: h, m, s, ms',
       'slos.errorRatePercent: 120 must be a number from 0 to 100',
       'slos.lostWrites: 0.5 must be a whole number >= 0',
@@ -207,7 +207,7 @@ describe('scenario validation', () => {
   it('rejects a mix that weighs nothing and an empty fault list', () => {
     expect(problemsOf(withChanges({ load: { mix: { get: 0 } }, faults: [] }))).to.deep.equal([
       'load.mix: {"get":0} gives no operation a weight; give at least one a weight > 0',
-      'faults: [] must be a list of at least one fault; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
+      'faults: [] must be a list of 1 to 10 faults; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
     ]);
   });
 
@@ -226,7 +226,7 @@ describe('scenario validation', () => {
       .that.satisfies((err: UsageError) => {
         expect(err.message).to.equal(
           'my-scenario.ts is not a valid scenario (2 problems):\n' +
-            '  phases.holdSeconds: -5 must be a number > 0\n' +
+            '  phases.holdSeconds: -5 must be a number of seconds > 0 and at most 86400 (24h)\n' +
             '  faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
         );
         expect(err.fix).to.include('src/scenario/types.ts');

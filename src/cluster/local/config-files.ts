@@ -1,5 +1,7 @@
 /** Text of the configuration files the local cluster's processes read. */
+import { UsageError } from '../../util/errors.ts';
 import type { Layout } from './config.ts';
+import { SAFE_PATH } from './state-root.ts';
 
 export interface HaproxyFiles {
   caFile: string;
@@ -15,6 +17,7 @@ export interface HaproxyFiles {
  */
 export function haproxyConfig(layout: Layout, f: HaproxyFiles): string {
   const c = layout.config;
+  for (const file of Object.values(f)) safePath(file);
   const servers = layout.nodes.map((n) => `  server ${n.name} ${n.ip}:6443`);
   return [
     'global',
@@ -45,6 +48,19 @@ export function haproxyConfig(layout: Layout, f: HaproxyFiles): string {
   ].join('\n');
 }
 
+/**
+ * Paths go into these files unquoted: a space splits a directive and a newline starts a new one.
+ * The state root's check keeps such paths out; this makes sure of it where it matters.
+ */
+function safePath(file: string): void {
+  if (!SAFE_PATH.test(file)) {
+    throw new UsageError(
+      `the path ${JSON.stringify(file)} cannot go into a config file: it may hold only letters, digits and . _ / -`,
+      'choose a --state-root of those characters only, e.g. /dev/shm/kube-ha-drill',
+    );
+  }
+}
+
 /** A CoreDNS replica serving cluster.local from the API through the load balancer. */
 export function corefile(opts: {
   listenIp: string;
@@ -52,6 +68,7 @@ export function corefile(opts: {
   apiServer: string;
   domain: string;
 }): string {
+  safePath(opts.kubeconfig);
   return `.:53 {
     bind ${opts.listenIp}
     errors

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FailoverBounds, NodeInfo } from '../topology.ts';
 import { UsageError } from '../../util/errors.ts';
-import { cidrContains, hostInCidr, parseCidr } from '../../util/net.ts';
+import { cidrContains, hostInCidr, isLoopbackAddress, parseCidr, type Cidr } from '../../util/net.ts';
+import { show } from '../../util/show.ts';
+import { stateRootProblem } from './state-root.ts';
 
 /** Every option of the local provider, with its default. */
 export interface LocalClusterConfig {
@@ -30,6 +32,7 @@ export interface LocalClusterConfig {
    * back as a follower instead of winning again before the survivors campaign (the kubelet waits 10 s).
    */
   restartBackoffMs: number;
+  /** Default 20 s, or restartBackoffMs when that is longer. */
   restartBackoffMaxMs: number;
   /** Components that are not restarted when they die (e.g. ["etcd"]). */
   noRestart: string[];
@@ -110,38 +113,62 @@ export function boundsOf(c: LocalClusterConfig): FailoverBounds {
   };
 }
 
-/** Applies overrides onto the defaults; every bad value is named with its place and the fix. */
+function isWhole(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v);
+}
+
+/** Private ranges only: a public range would capture the host's traffic to it. */
+const PRIVATE_RANGES = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'];
+
+function subnetProblem(subnet: unknown): string | undefined {
+  if (typeof subnet !== 'string') return 'must be an IPv4 CIDR such as 10.213.0.0/24';
+  let cidr: Cidr;
+  try {
+    cidr = parseCidr(subnet);
+  } catch (err) {
+    return `is invalid: ${(err as Error).message}`;
+  }
+  if (cidr.prefix > 27) return 'is too small: the cluster needs at least a /27';
+  if (cidr.prefix < 16) return 'is too large: at most a /16';
+  if (!PRIVATE_RANGES.some((range) => cidrContains(parseCidr(range), cidr)))
+    return 'must lie in a private range (10/8, 172.16/12, 192.168/16 or 100.64/10)';
+  return undefined;
+}
+
+/**
+ * Applies overrides onto the defaults; every bad value is named with its place and the fix.
+ * `label` names an option as the user gave it (a command-line flag); the key by default.
+ */
 export function resolveLocalConfig(
   overrides: Partial<LocalClusterConfig> = {},
   source = 'local cluster config',
+  label: (key: keyof LocalClusterConfig) => string = (key) => key,
 ): LocalClusterConfig {
   const c: LocalClusterConfig = { ...LOCAL_DEFAULTS, ...overrides };
+  // A first delay above the default cap raises the cap with it, unless the cap is given too.
+  if (overrides.restartBackoffMaxMs === undefined && isWhole(c.restartBackoffMs))
+    c.restartBackoffMaxMs = Math.max(LOCAL_DEFAULTS.restartBackoffMaxMs, c.restartBackoffMs);
   const errors: string[] = [];
   const bad = (key: keyof LocalClusterConfig, why: string) =>
-    errors.push(`${source}: ${key}: ${JSON.stringify(c[key])} ${why}`);
+    errors.push(`${source}: ${label(key)}: ${show(c[key])} ${why}`);
   for (const key of Object.keys(overrides)) {
-    if (!(key in LOCAL_DEFAULTS))
+    if (!Object.hasOwn(LOCAL_DEFAULTS, key))
       errors.push(`${source}: ${key}: unknown option; known: ${Object.keys(LOCAL_DEFAULTS).join(', ')}`);
   }
-  if (!/^[a-z][a-z0-9]{0,5}$/.test(c.name))
+  // Short: it prefixes interface names (<name>-br0, <name>-n1), which hold at most 15 characters.
+  if (typeof c.name !== 'string' || !/^[a-z][a-z0-9]{0,5}$/.test(c.name))
     bad(
       'name',
       'must be 1-6 lower-case letters or digits, starting with a letter (interface names are short)',
     );
-  try {
-    const cidr = parseCidr(c.subnet);
-    if (cidr.prefix > 27) bad('subnet', 'is too small: the cluster needs at least a /27');
-    // Test hosts get private addresses only: a public range would capture the host's traffic to it.
-    const inside = (range: string) => cidrContains(parseCidr(range), cidr);
-    if (!['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].some(inside))
-      bad('subnet', 'must lie in a private range (10/8, 172.16/12, 192.168/16 or 100.64/10)');
-  } catch (err) {
-    bad('subnet', `is invalid: ${(err as Error).message}`);
-  }
-  if (!/^127\.\d+\.\d+\.\d+$/.test(c.lbAddress))
+  const subnet = subnetProblem(c.subnet);
+  if (subnet) bad('subnet', subnet);
+  // The traffic rule: load and faults go only to loopback or to the cluster's own namespaces.
+  if (typeof c.lbAddress !== 'string' || !isLoopbackAddress(c.lbAddress))
     bad(
       'lbAddress',
-      'must be a loopback address (127.x.y.z): clients reach the cluster only through loopback',
+      'must be a loopback address, 127.0.0.1 to 127.255.255.254 (each part 0-255): clients reach the ' +
+        'cluster only through loopback',
     );
   const ints: [keyof LocalClusterConfig, number, number][] = [
     ['lbPort', 1024, 65535],
@@ -151,27 +178,35 @@ export function resolveLocalConfig(
     ['haproxyFall', 1, 100],
     ['haproxyRise', 1, 100],
     ['certLifetimeDays', 1, 3650],
-    ['restartBackoffMs', 0, 600000],
-    ['restartBackoffMaxMs', 0, 600000],
+    // Below 100 ms a component that dies at once would be restarted in a busy loop.
+    ['restartBackoffMs', 100, 600000],
+    ['restartBackoffMaxMs', 100, 600000],
     ['fakeNodes', 0, 100],
   ];
-  for (const [key, min, max] of ints) {
-    const v = c[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      bad(key, `must be a whole number from ${min} to ${max}`);
-  }
-  if (c.etcdElectionTimeoutMs < 5 * c.etcdHeartbeatMs)
+  const wrongInts = ints.filter(([key, min, max]) => !isWhole(c[key]) || c[key] < min || c[key] > max);
+  for (const [key, min, max] of wrongInts) bad(key, `must be a whole number from ${min} to ${max}`);
+  // Only between numbers in range: a hostile object would throw when compared.
+  if (wrongInts.length === 0 && c.etcdElectionTimeoutMs < 5 * c.etcdHeartbeatMs)
     bad(
       'etcdElectionTimeoutMs',
       `must be at least 5 x etcdHeartbeatMs (${c.etcdHeartbeatMs}), as etcd requires`,
     );
+  if (wrongInts.length === 0 && c.restartBackoffMaxMs < c.restartBackoffMs)
+    bad(
+      'restartBackoffMaxMs',
+      `must be at least restartBackoffMs (${c.restartBackoffMs}): the back-off doubles up to it`,
+    );
   if (c.etcdTopology !== 'stacked' && c.etcdTopology !== 'external-all')
     bad('etcdTopology', 'must be "stacked" or "external-all"');
-  for (const comp of c.noRestart) {
-    if (!(COMPONENTS as readonly string[]).includes(comp))
-      bad('noRestart', `names unknown component "${comp}"; known: ${COMPONENTS.join(', ')}`);
-  }
-  if (!path.isAbsolute(c.stateRoot)) bad('stateRoot', 'must be an absolute path');
+  if (!Array.isArray(c.noRestart))
+    bad('noRestart', `must be a list of components; known: ${COMPONENTS.join(', ')}`);
+  else
+    for (const comp of c.noRestart) {
+      if (!(COMPONENTS as readonly unknown[]).includes(comp))
+        bad('noRestart', `names unknown component ${show(comp)}; known: ${COMPONENTS.join(', ')}`);
+    }
+  const root = stateRootProblem(c.stateRoot);
+  if (root) bad('stateRoot', `${root}; e.g. ${LOCAL_DEFAULTS.stateRoot}`);
   if (errors.length)
     throw new UsageError(errors.join('\n'), 'correct the option, or leave it out to use the default');
   return c;
