@@ -30,16 +30,24 @@ export interface ProcessIdentity {
   startTicks: number;
 }
 
-/** Field 22 of /proc/<pid>/stat (starttime); undefined when there is no such process. */
-export function startTicksOf(pid: number): number | undefined {
+/**
+ * The fields of /proc/<pid>/stat from the third (state) on, so that field N is at index N - 3;
+ * undefined when there is no such process. The command name before them may hold spaces and
+ * parentheses, so they are read from after its last ')'.
+ */
+export function statFieldsOf(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may hold spaces and parentheses: starttime is field 22.
-    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
-    return Number.isFinite(ticks) ? ticks : undefined;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }
+}
+
+/** Field 22 of /proc/<pid>/stat (starttime); undefined when there is no such process. */
+export function startTicksOf(pid: number): number | undefined {
+  const ticks = Number(statFieldsOf(pid)?.[19]);
+  return Number.isFinite(ticks) ? ticks : undefined;
 }
 
 export function identityOf(pid: number): ProcessIdentity | undefined {
@@ -97,15 +105,10 @@ export function sleep(ms: number): Promise<void> {
 
 /** CPU seconds (user + system) a live process has used so far, from /proc; null when it is gone. */
 export function cpuSecondsOf(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which may hold spaces and parentheses: utime and stime are 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return ticks / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return null;
-  }
+  // utime and stime are fields 14 and 15.
+  const fields = statFieldsOf(pid);
+  if (!fields) return null;
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** USER_HZ: 100 on every Linux architecture the tool runs on. */

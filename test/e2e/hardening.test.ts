@@ -33,7 +33,7 @@ import { processesOf, remnants, teardown } from '../../src/cluster/local/teardow
 import type { ClusterInfo } from '../../src/cluster/topology.ts';
 import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
-import { identityOf, isAlive, signalIfSame, sleep } from '../../src/util/proc.ts';
+import { identityOf, isAlive, signalIfSame, sleep, statFieldsOf } from '../../src/util/proc.ts';
 import { cli, repo, testComponents } from './helpers.ts';
 
 const NOBODY = 65534;
@@ -324,13 +324,10 @@ describe('safe to run as root on a shared machine', function () {
   });
 });
 
+/** The parent pid: field 4 of /proc/<pid>/stat. */
 function parentOf(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
+  const ppid = statFieldsOf(pid)?.[1];
+  return ppid === undefined ? undefined : Number(ppid);
 }
 
 async function expectThrows(fn: () => Promise<unknown>, pattern: RegExp): Promise<void> {
