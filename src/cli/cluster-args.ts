@@ -1,4 +1,4 @@
-import { resolveLocalConfig, type LocalClusterConfig } from '../cluster/local/config.ts';
+import { resolveLocalConfig, type LocalClusterConfig } from '../providers/local/config.ts';
 import { UsageError } from '../util/errors.ts';
 import { show } from '../util/show.ts';
 

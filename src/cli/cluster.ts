@@ -1,9 +1,9 @@
 import { ensureComponents } from '../components/components.ts';
-import { clusterOnDisk, down, requireRoot, runningCluster, up } from '../cluster/local/provider.ts';
+import { clusterOnDisk, down, requireRoot, runningCluster, up } from '../providers/local/provider.ts';
 import { isAlive } from '../util/proc.ts';
-import { clusterStatus } from '../cluster/local/status.ts';
-import { withClusterLock } from '../cluster/local/cluster-lock.ts';
-import { resolveLocalConfig } from '../cluster/local/config.ts';
+import { clusterStatus } from '../providers/local/status.ts';
+import { withClusterLock } from '../providers/local/cluster-lock.ts';
+import { resolveLocalConfig } from '../providers/local/config.ts';
 import { UsageError } from '../util/errors.ts';
 import { CLUSTER_FLAGS_HELP, parseClusterFlags } from './cluster-args.ts';
 import { main } from './main.ts';

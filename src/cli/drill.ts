@@ -1,9 +1,9 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ensureComponents } from '../components/components.ts';
-import { withClusterLock } from '../cluster/local/cluster-lock.ts';
-import { resolveLocalConfig } from '../cluster/local/config.ts';
-import { requireRoot } from '../cluster/local/provider.ts';
+import { withClusterLock } from '../providers/local/cluster-lock.ts';
+import { resolveLocalConfig } from '../providers/local/config.ts';
+import { requireRoot } from '../providers/local/provider.ts';
 import { writeDrillReports } from '../drill/drill-report.ts';
 import { runDrill } from '../drill/run-drill.ts';
 import { applyOverrides } from '../scenario/overrides.ts';

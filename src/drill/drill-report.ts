@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Verdict } from '../analysis/verdict.ts';
 import { repoRoot } from '../components/manifest.ts';
-import { boundsOf, resolveLocalConfig } from '../cluster/local/config.ts';
+import { boundsOf, resolveLocalConfig } from '../providers/local/config.ts';
 import { buildReport, exitCodeFor, type Report } from '../report/report-model.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { HEALTH_SETTLE_MS } from './final-health.ts';

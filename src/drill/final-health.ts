@@ -1,4 +1,4 @@
-import { clusterStatus } from '../cluster/local/status.ts';
+import { clusterStatus } from '../providers/local/status.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import { progress } from '../util/progress.ts';
 

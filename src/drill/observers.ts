@@ -20,7 +20,7 @@ import type { Recorder } from '../observe/recorder.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { apiClient, type ApiClient } from '../util/api-client.ts';
 import { loadTls } from '../util/tls-client.ts';
-import { KUBERNETES_SERVICE_IP } from '../cluster/local/specs.ts';
+import { KUBERNETES_SERVICE_IP } from '../providers/local/specs.ts';
 
 /** The nice value of the drill process and k6 while they measure (root may lower it below 0). */
 export const HARNESS_NICE = -5;

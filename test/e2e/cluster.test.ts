@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
-import { down, up } from '../../src/cluster/local/provider.ts';
-import { layoutOf, resolveLocalConfig } from '../../src/cluster/local/config.ts';
-import { remnants } from '../../src/cluster/local/teardown.ts';
+import { down, up } from '../../src/providers/local/provider.ts';
+import { layoutOf, resolveLocalConfig } from '../../src/providers/local/config.ts';
+import { remnants } from '../../src/providers/local/teardown.ts';
 import type { ClusterInfo } from '../../src/cluster/topology.ts';
 import type { Components } from '../../src/components/components.ts';
 import { cli, testComponents } from './helpers.ts';
@@ -160,7 +160,7 @@ describe('local provider: a real 3-master HA control plane', function () {
     const deadline = Date.now() + 60_000;
     let supervisor: number | undefined;
     while (Date.now() < deadline) {
-      const { readProcessTable } = await import('../../src/cluster/local/supervisor-client.ts');
+      const { readProcessTable } = await import('../../src/providers/local/supervisor-client.ts');
       const t = readProcessTable(layout.dir);
       if (t && t.processes.some((p) => p.component === 'kube-apiserver' && p.pid)) {
         supervisor = t.supervisorPid;

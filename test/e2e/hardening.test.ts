@@ -18,18 +18,18 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withClusterLock } from '../../src/cluster/local/cluster-lock.ts';
-import { layoutOf, resolveLocalConfig } from '../../src/cluster/local/config.ts';
-import { LocalControl } from '../../src/cluster/local/control.ts';
-import { down } from '../../src/cluster/local/provider.ts';
-import { clusterDirState, createClusterDir, ensureStateRoot } from '../../src/cluster/local/secure-dir.ts';
+import { withClusterLock } from '../../src/providers/local/cluster-lock.ts';
+import { layoutOf, resolveLocalConfig } from '../../src/providers/local/config.ts';
+import { LocalControl } from '../../src/providers/local/control.ts';
+import { down } from '../../src/providers/local/provider.ts';
+import { clusterDirState, createClusterDir, ensureStateRoot } from '../../src/providers/local/secure-dir.ts';
 import {
   addProcesses,
   liveSupervisor,
   readProcessTable,
   startSupervisor,
-} from '../../src/cluster/local/supervisor-client.ts';
-import { processesOf, remnants, teardown } from '../../src/cluster/local/teardown.ts';
+} from '../../src/providers/local/supervisor-client.ts';
+import { processesOf, remnants, teardown } from '../../src/providers/local/teardown.ts';
 import type { ClusterInfo } from '../../src/cluster/topology.ts';
 import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';

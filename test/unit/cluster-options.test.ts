@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseClusterFlags } from '../../src/cli/cluster-args.ts';
-import { LOCAL_DEFAULTS, resolveLocalConfig } from '../../src/cluster/local/config.ts';
+import { LOCAL_DEFAULTS, resolveLocalConfig } from '../../src/providers/local/config.ts';
 import { isLoopbackAddress, parseCidr } from '../../src/util/net.ts';
 import { usageErrorOf } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { LOCAL_DEFAULTS, layoutOf } from '../../src/cluster/local/config.ts';
-import { corefile, haproxyConfig } from '../../src/cluster/local/config-files.ts';
+import { LOCAL_DEFAULTS, layoutOf } from '../../src/providers/local/config.ts';
+import { corefile, haproxyConfig } from '../../src/providers/local/config-files.ts';
 import { usageErrorOf } from './helpers.ts';
 
 /** HAProxy's files as the provider names them, under a state root that skipped the config check. */

@@ -7,7 +7,7 @@ import {
   LOCAL_DEFAULTS,
   resolveLocalConfig,
   type LocalClusterConfig,
-} from '../../src/cluster/local/config.ts';
+} from '../../src/providers/local/config.ts';
 import { parseDuration, tryParseDuration } from '../../src/scenario/duration.ts';
 import { loadScenario, shippedScenariosDir } from '../../src/scenario/load.ts';
 import { applyOverrides } from '../../src/scenario/overrides.ts';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { parseState } from '../../src/cluster/local/state.ts';
+import { parseState } from '../../src/providers/local/state.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { Layout } from './config.ts';
 import { specId, type ProcessSpec } from './process-spec.ts';
-import type { NodeInfo } from '../topology.ts';
+import type { NodeInfo } from '../../cluster/topology.ts';
 
 export interface NodePaths {
   etcdData: string;

@@ -12,9 +12,9 @@ import { portFree } from '../../util/net.ts';
 import { isAlive, sleep } from '../../util/proc.ts';
 import { progress } from '../../util/progress.ts';
 import { loadTls } from '../../util/tls-client.ts';
-import { apiserverReady, etcdStatus, httpOk, leaseHolder } from '../health.ts';
-import { makePki, writeKubeconfig, type Pki } from '../pki.ts';
-import type { ClusterInfo } from '../topology.ts';
+import { apiserverReady, etcdStatus, httpOk, leaseHolder } from '../../cluster/health.ts';
+import { makePki, writeKubeconfig, type Pki } from '../../cluster/pki.ts';
+import type { ClusterInfo } from '../../cluster/topology.ts';
 import { applyManifest, bootstrapManifest } from './bootstrap.ts';
 import {
   boundsOf,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { FailoverBounds, NodeInfo } from '../topology.ts';
+import type { FailoverBounds, NodeInfo } from '../../cluster/topology.ts';
 import { UsageError } from '../../util/errors.ts';
 import { cidrContains, hostInCidr, isLoopbackAddress, parseCidr, type Cidr } from '../../util/net.ts';
 import { show } from '../../util/show.ts';

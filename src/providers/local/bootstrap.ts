@@ -2,7 +2,7 @@
  * Objects the cluster needs before its add-ons start: RBAC for CoreDNS, kwok and the load generator
  * (each its own identity with only what it does), the probe namespace, and the fake worker nodes.
  */
-import { PROBE_NAMESPACE } from '../topology.ts';
+import { PROBE_NAMESPACE } from '../../cluster/topology.ts';
 import { run } from '../../util/exec.ts';
 
 /** A ClusterRole and its binding to one user. */

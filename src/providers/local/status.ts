@@ -1,6 +1,6 @@
 import { loadTls } from '../../util/tls-client.ts';
-import { apiserverReady, etcdStatus, httpOk, leaseHolder, selfSignedHealthz } from '../health.ts';
-import type { ClusterInfo } from '../topology.ts';
+import { apiserverReady, etcdStatus, httpOk, leaseHolder, selfSignedHealthz } from '../../cluster/health.ts';
+import type { ClusterInfo } from '../../cluster/topology.ts';
 import { readProcessTable } from './supervisor-client.ts';
 
 export interface ComponentStatusRow {

@@ -1,7 +1,7 @@
 import { renameSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
-import type { ClusterControl } from '../control.ts';
-import type { ClusterInfo } from '../topology.ts';
+import type { ClusterControl } from '../../cluster/control.ts';
+import type { ClusterInfo } from '../../cluster/topology.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
 import { identityOf, signalIfSame } from '../../util/proc.ts';
