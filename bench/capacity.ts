@@ -54,7 +54,7 @@ async function step(
     {
       name: 'capacity',
       description: 'capacity benchmark',
-      faults: [{ kind: 'apiserver-kill' }],
+      faults: [{ kind: 'kill', apiserver: 'node-1' }],
       load: { rate },
     },
     'the capacity benchmark',

@@ -6,5 +6,5 @@ export default defineScenario({
     'Drops all packets between the etcd leader and its peers for the hold, then heals; a pass shows the ' +
     'majority elects a new leader, the API stays within the failover SLO, and the old leader rejoins ' +
     'without losing an acknowledged write.',
-  faults: [{ kind: 'etcd-partition', target: 'leader' }],
+  faults: [{ kind: 'isolate', etcd: 'leader' }],
 });

@@ -1,9 +1,5 @@
 import { ensureComponents } from '../components/components.ts';
-import { clusterOnDisk, down, requireRoot, runningCluster, up } from '../providers/local/provider.ts';
-import { isAlive } from '../util/proc.ts';
-import { clusterStatus } from '../providers/local/status.ts';
-import { withClusterLock } from '../providers/local/cluster-lock.ts';
-import { resolveLocalConfig } from '../providers/local/config.ts';
+import { providerFor } from '../providers/registry.ts';
 import { UsageError } from '../util/errors.ts';
 import { CLUSTER_FLAGS_HELP, parseClusterFlags } from './cluster-args.ts';
 import { main } from './main.ts';
@@ -25,13 +21,15 @@ main(async (argv) => {
     return 0;
   }
   if (extra.length > 0) throw new UsageError(`unknown argument ${extra.join(' ')}`, USAGE);
-  const config = resolveLocalConfig(overrides, 'command line');
-  const locked = <T>(fn: () => Promise<T>) => withClusterLock(config, `cluster ${verb}`, fn);
+  const provider = providerFor('local', overrides);
+  const locked = <T>(fn: () => Promise<T>) => provider.withLock(`cluster ${verb}`, fn);
   switch (verb) {
     case 'up': {
-      requireRoot();
+      provider.preflight();
       const components = await ensureComponents();
-      const info = await locked(() => up({ config: overrides, owner: 'cluster-up', components }));
+      const { info } = await locked(() =>
+        provider.acquire({ mode: 'start', owner: 'cluster-up', components }),
+      );
       console.log(`cluster ${info.name} is up`);
       console.log(`  load balancer: ${info.endpoints.apiServer}`);
       console.log(`  kubeconfig:    ${info.endpoints.kubeconfig}`);
@@ -44,8 +42,8 @@ main(async (argv) => {
       return 0;
     }
     case 'down': {
-      requireRoot();
-      const { removed, left } = await locked(() => down(overrides));
+      provider.preflight();
+      const { removed, left } = await locked(() => provider.remove());
       for (const r of removed) console.log(`removed ${r}`);
       if (left.length > 0) {
         console.error(`could not remove:\n  ${left.join('\n  ')}`);
@@ -55,22 +53,12 @@ main(async (argv) => {
       return 0;
     }
     case 'status': {
-      const info = runningCluster(overrides);
-      if (!info) {
-        const half = clusterOnDisk(overrides);
-        if (!half) {
-          console.log('no cluster is running');
-          return 3;
-        }
-        const owner = `${half.owner.command}, pid ${half.owner.pid}`;
-        console.log(
-          half.status === 'creating' && isAlive(half.owner.pid)
-            ? `cluster ${half.name} is being made (by ${owner}, since ${half.createdAt})`
-            : `cluster ${half.name} is half-made: its start (by ${owner} at ${half.createdAt}) did not finish (${half.status}); ${half.resources.length} things it made are recorded\n  remove it with: npm run cluster -- down`,
-        );
+      const { cluster, absent } = await provider.attached();
+      if (!cluster) {
+        console.log(absent);
         return 3;
       }
-      const s = await clusterStatus(info);
+      const s = await cluster.status();
       console.log(
         `cluster ${s.name}: load balancer ${s.apiServer} ${s.loadBalancerReady ? 'ready' : 'NOT READY'}; etcd leader: ${s.etcdLeader ?? 'none'}`,
       );

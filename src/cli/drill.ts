@@ -1,9 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ensureComponents } from '../components/components.ts';
-import { withClusterLock } from '../providers/local/cluster-lock.ts';
-import { resolveLocalConfig } from '../providers/local/config.ts';
-import { requireRoot } from '../providers/local/provider.ts';
+import { scenarioNeeds } from '../faults/registry.ts';
+import { providerFor, requireCapabilities } from '../providers/registry.ts';
 import { writeDrillReports } from '../drill/drill-report.ts';
 import { runDrill } from '../drill/run-drill.ts';
 import { applyOverrides } from '../scenario/overrides.ts';
@@ -34,7 +33,9 @@ main(async (argv) => {
     process.env.INIT_CWD ?? repoRoot,
     options.reportDir ?? path.join(repoRoot, defaultReportDir(scenario.name, startedAt)),
   );
-  requireRoot();
+  const provider = providerFor(options.provider);
+  requireCapabilities(provider, scenarioNeeds(scenario.faults));
+  provider.preflight();
   try {
     mkdirSync(reportDir, { recursive: true });
     accessSync(reportDir, constants.W_OK);
@@ -46,8 +47,9 @@ main(async (argv) => {
   }
   const components = await ensureComponents();
   // The drill makes, uses and removes the default cluster: no `cluster up`/`down` may run meanwhile.
-  const run = await withClusterLock(resolveLocalConfig(), `drill ${scenario.name}`, () =>
+  const run = await provider.withLock(`drill ${scenario.name}`, () =>
     runDrill({
+      provider,
       scenario,
       scenarioFile: loaded.file,
       scenarioSha256: loaded.sha256,

@@ -24,6 +24,8 @@ export interface ClusterEndpoints {
   dns: string;
   /** Each CoreDNS replica's own address, host:port. */
   dnsReplicas: string[];
+  /** The address the DNS answers for kubernetes.default: what the DNS probes expect. */
+  kubernetesServiceIp: string;
   /** Admin kubeconfig (client cert auth through the load balancer). */
   kubeconfig: string;
 }

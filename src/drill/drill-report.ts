@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Verdict } from '../analysis/verdict.ts';
 import { repoRoot } from '../components/manifest.ts';
-import { boundsOf, resolveLocalConfig } from '../providers/local/config.ts';
 import { buildReport, exitCodeFor, type Report } from '../report/report-model.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { HEALTH_SETTLE_MS } from './final-health.ts';
@@ -65,7 +64,7 @@ export function drillReport(run: DrillRun): Report {
     endedAt: run.endedAt,
     components: req.components.records.map((r) => ({ name: r.name, version: r.version, sha256: r.sha256 })),
     cluster: {
-      provider: 'local',
+      provider: req.provider.name,
       topology: cluster
         ? {
             name: cluster.name,
@@ -78,7 +77,7 @@ export function drillReport(run: DrillRun): Report {
             scenario: JSON.parse(JSON.stringify(req.scenario)),
           }
         : { scenario: JSON.parse(JSON.stringify(req.scenario)) },
-      bounds: cluster?.bounds ?? boundsOf(resolveLocalConfig()),
+      bounds: cluster?.bounds ?? req.provider.configuredBounds,
     },
     slos: req.scenario.slos,
     judging: {

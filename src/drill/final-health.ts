@@ -1,5 +1,4 @@
-import { clusterStatus } from '../providers/local/status.ts';
-import type { ClusterInfo } from '../cluster/topology.ts';
+import type { AcquiredCluster } from '../providers/provider.ts';
 import { progress } from '../util/progress.ts';
 
 /**
@@ -21,12 +20,12 @@ export interface ComponentHealth {
 
 /** Checks every component; those not healthy are checked again until healthy or the wait is over. */
 export async function settledHealth(
-  cluster: ClusterInfo,
+  cluster: AcquiredCluster,
   stopWaiting: () => boolean,
   maxWaitMs = HEALTH_SETTLE_MS,
 ): Promise<ComponentHealth[]> {
   const started = performance.now();
-  const rows = (await clusterStatus(cluster)).rows;
+  const rows = (await cluster.status()).rows;
   const health: ComponentHealth[] = rows.map((r) => ({
     component: r.id,
     healthy: r.healthy,
@@ -42,7 +41,7 @@ export async function settledHealth(
   }
   while (waiting().length > 0 && !stopWaiting() && performance.now() - started < maxWaitMs) {
     await new Promise((r) => setTimeout(r, POLL_MS));
-    const now = new Map((await clusterStatus(cluster)).rows.map((r) => [r.id, r]));
+    const now = new Map((await cluster.status()).rows.map((r) => [r.id, r]));
     for (const h of waiting()) {
       const r = now.get(h.component);
       if (!r) continue;

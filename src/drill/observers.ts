@@ -20,7 +20,6 @@ import type { Recorder } from '../observe/recorder.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { apiClient, type ApiClient } from '../util/api-client.ts';
 import { loadTls } from '../util/tls-client.ts';
-import { KUBERNETES_SERVICE_IP } from '../providers/local/specs.ts';
 
 /** The nice value of the drill process and k6 while they measure (root may lower it below 0). */
 export const HARNESS_NICE = -5;
@@ -87,7 +86,7 @@ export class Observers {
     }
     add(apiUpdateProbe('api-update', apiClient('keepalive', lb, admin), timeout, recorder, runId));
     add(apiDeleteProbe('api-delete', apiClient('keepalive', lb, admin), timeout, recorder, runId));
-    add(dnsProbe('dns', cluster.endpoints.dns, timeout, KUBERNETES_SERVICE_IP));
+    add(dnsProbe('dns', cluster.endpoints.dns, timeout, cluster.endpoints.kubernetesServiceIp));
     for (const n of cluster.nodes) {
       const direct = apiClient('keepalive', cluster.endpoints.apiServerOf[n.name]!, admin);
       add(
@@ -105,7 +104,12 @@ export class Observers {
     }
     cluster.endpoints.dnsReplicas.forEach((addr, i) =>
       add(
-        dnsProbe(`member:dns@replica-${i}`, addr.replace(/:53$/, ''), timeout, KUBERNETES_SERVICE_IP),
+        dnsProbe(
+          `member:dns@replica-${i}`,
+          addr.replace(/:53$/, ''),
+          timeout,
+          cluster.endpoints.kubernetesServiceIp,
+        ),
         memberEvery,
       ),
     );

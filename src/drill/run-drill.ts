@@ -8,11 +8,11 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Components } from '../components/components.ts';
-import { LocalControl } from '../providers/local/control.ts';
-import { down, runningCluster, up } from '../providers/local/provider.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
-import { faultFor } from '../faults/catalog.ts';
-import type { Fault } from '../faults/fault.ts';
+import { ScenarioFault } from '../faults/fault.ts';
+import { faultKindOf } from '../faults/registry.ts';
+import { checkTargetExists, targetOf } from '../faults/targets.ts';
+import type { AcquiredCluster, Provider } from '../providers/provider.ts';
 import { fromWallClock } from '../observe/clock.ts';
 import { Recorder } from '../observe/recorder.ts';
 import type { Scenario } from '../scenario/types.ts';
@@ -25,6 +25,7 @@ import { Observers } from './observers.ts';
 import { ensureProbeNamespace, etcdReadBack, readBack } from './readback.ts';
 
 export interface DrillRequest {
+  provider: Provider;
   scenario: Scenario;
   scenarioFile: string;
   scenarioSha256: string;
@@ -84,44 +85,43 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
 
   try {
     // Cluster
-    let cluster: ClusterInfo | undefined;
+    let acquired: AcquiredCluster;
     if (req.reuseCluster) {
-      cluster = runningCluster();
-      if (!cluster)
+      const { cluster: running, absent } = await req.provider.attached();
+      if (!running)
         throw new EnvironmentError(
-          '--reuse-cluster: no cluster is running',
+          `--reuse-cluster: ${absent ?? 'no cluster is running'}`,
           'start one with `npm run cluster -- up`, or leave out --reuse-cluster',
         );
-      progress(`reusing cluster ${cluster.name} at ${cluster.endpoints.apiServer}`);
+      acquired = await req.provider.acquire({ mode: 'attach', owner: 'drill', components: req.components });
     } else {
-      // up() removes what it made when it fails; only a cluster this drill made is removed at the end.
-      cluster = await up({
+      // acquire() removes what it made when it fails; only a cluster this drill made is removed at the end.
+      acquired = await req.provider.acquire({
+        mode: 'start',
         owner: req.keepCluster ? 'drill-kept' : 'drill',
+        etcdTopology: scenario.cluster.etcdTopology,
         components: req.components,
-        config: { etcdTopology: scenario.cluster.etcdTopology },
       });
-      cleanup.push('remove the cluster', async () => {
-        if (req.keepCluster && run.status === 'completed')
-          return progress('cluster kept running (--keep-cluster); remove it with `npm run cluster -- down`');
-        progress('removing the cluster');
-        const { left } = await down();
-        if (left.length) throw new Error(`left behind: ${left.join(', ')}`);
-      });
+      cleanup.push('release the cluster', () =>
+        acquired.release(!(req.keepCluster && run.status === 'completed')),
+      );
     }
     if (cleanup.interrupted) throw new EnvironmentError(`interrupted by ${cleanup.interrupted}`);
+    const cluster = acquired.info;
     run.cluster = cluster;
-    const ctl = new LocalControl(cluster, {
-      etcdctl: req.components.path('etcdctl'),
-      etcdutl: req.components.path('etcdutl'),
-    });
+    // A member the cluster does not have is the scenario's mistake: said before any load or fault.
+    for (const spec of scenario.faults) {
+      const { roles } = faultKindOf(spec);
+      if (roles) checkTargetExists(targetOf(spec, roles), acquired);
+    }
     // Unwound after faults are healed and before the cluster goes: process starts and exits join the timeline.
-    cleanup.push('collect process events', async () => mergeProcessEvents(ctl, recorder));
-    for (const u of await ctl.healLeftovers()) {
+    cleanup.push('collect process events', async () => mergeProcessEvents(acquired, recorder));
+    for (const u of await acquired.healLeftovers()) {
       recorder.event('note', `undid what an earlier drill left on the cluster: ${u}`);
       progress(`undid what an earlier drill left: ${u}`);
     }
     // k6 writes into the cluster's directory, so whatever removes the cluster also stops it.
-    const scratch = ctl.drillDir();
+    const scratch = acquired.scratchDir();
     rmSync(scratch, { recursive: true, force: true });
     mkdirSync(scratch, { recursive: true });
     cleanup.push("keep k6's log and summary", async () => {
@@ -156,20 +156,20 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     live.phase('baseline', scenario.phases.baselineSeconds);
     await hold(scenario.phases.baselineSeconds);
 
-    const faults: Fault[] = scenario.faults.map((f) => faultFor(f, workDir));
+    const faults = scenario.faults.map((f) => new ScenarioFault(f, { workDir, random: Math.random }));
     // A fault the cluster cannot be healed from (no supervisor, a full disk) is not injected.
-    ctl.checkReadyForFaults();
+    acquired.checkReadyForFaults();
     recorder.beginPhase('fault');
     live.phase('fault', scenario.phases.holdSeconds);
     for (const f of faults) {
       // Registered before inject: a half-made fault is healed too.
-      cleanup.push(`heal ${f.kind}`, () => f.heal(ctl, recorder));
-      const rec = await f.inject(ctl, recorder);
-      run.injections.push(rec.description);
-      progress(`fault: ${rec.description}`);
+      cleanup.push(`heal ${f.kind}`, () => f.heal(recorder));
+      const description = await f.inject(acquired, recorder);
+      run.injections.push(description);
+      progress(`fault: ${description}`);
     }
     await hold(scenario.phases.holdSeconds);
-    for (const f of faults) await f.heal(ctl, recorder);
+    for (const f of faults) await f.heal(recorder);
 
     recorder.beginPhase('recovery');
     live.phase('recovery', scenario.phases.recoverySeconds);
@@ -193,7 +193,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
         cluster.etcdClient,
         writes,
       ),
-      settledHealth(cluster, () => cleanup.interrupted !== undefined),
+      settledHealth(acquired, () => cleanup.interrupted !== undefined),
     ]);
     recorder.readBack(api, etcd);
     run.finalHealth = health;
@@ -211,8 +211,8 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
 }
 
 /** The supervisor stamps its events with its own wall clock: moved onto the drill's clock here. */
-function mergeProcessEvents(ctl: LocalControl, recorder: Recorder): void {
-  for (const e of ctl.drainProcessEvents()) {
+function mergeProcessEvents(cluster: AcquiredCluster, recorder: Recorder): void {
+  for (const e of cluster.drainEvents()) {
     const data = { component: e.component, node: e.node, pid: e.pid ?? null };
     recorder.event(e.kind, e.message, data, fromWallClock(e.at));
   }

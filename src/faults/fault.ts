@@ -1,22 +1,35 @@
-import type { ClusterControl } from '../cluster/control.ts';
 import type { Recorder } from '../observe/recorder.ts';
-
-/** What a fault did, for the timeline and the report. */
-export interface InjectionRecord {
-  /** e.g. "SIGKILL kube-apiserver on node-1 (pid 1234)". */
-  description: string;
-  /** The node the fault hit. */
-  node: string;
-  data: Record<string, string | number | boolean | null>;
-}
+import type { AcquiredCluster, Disruption } from '../providers/provider.ts';
+import type { FaultContext } from './fault-kind.ts';
+import { faultKindOf, type FaultSpec } from './registry.ts';
 
 /**
- * A fault is an inject/heal pair. Both are idempotent: heal() may run after a
- * failed or partial inject(), twice, or on Ctrl-C, and must leave the cluster
- * as it was before the fault.
+ * One fault of a scenario in a drill: put in effect, recorded in the timeline when it began to act,
+ * and healed. heal() is idempotent and may run after a failed inject(), twice, or on Ctrl-C; the
+ * provider's verbs undo what a half-done verb made before they throw.
  */
-export interface Fault {
+export class ScenarioFault {
   readonly kind: string;
-  inject(ctl: ClusterControl, recorder: Recorder): Promise<InjectionRecord>;
-  heal(ctl: ClusterControl, recorder: Recorder): Promise<void>;
+  private disruption?: Disruption;
+
+  constructor(
+    readonly spec: FaultSpec,
+    private readonly ctx: FaultContext,
+  ) {
+    this.kind = spec.kind;
+  }
+
+  /** Returns the description of what was done. */
+  async inject(cluster: AcquiredCluster, recorder: Recorder): Promise<string> {
+    const d = await faultKindOf(this.spec).act(this.spec, cluster, this.ctx);
+    this.disruption = d;
+    recorder.event('fault-inject', d.description, { fault: this.kind, ...d.data }, d.at);
+    return d.description;
+  }
+
+  async heal(recorder: Recorder): Promise<void> {
+    const step = await this.disruption?.heal();
+    this.disruption = undefined;
+    if (step) recorder.event('fault-heal', step.description, { fault: this.kind, ...step.data }, step.at);
+  }
 }

@@ -1,4 +1,5 @@
 import type { Slos } from '../analysis/verdict.ts';
+import type { FaultSpec } from '../faults/registry.ts';
 
 /**
  * A scenario is plain data: which cluster it needs, how it loads it, which
@@ -8,9 +9,6 @@ import type { Slos } from '../analysis/verdict.ts';
  * is what the drill runs and what report.json records.
  */
 
-export const NODE_NAMES = ['node-1', 'node-2', 'node-3'] as const;
-export type NodeName = (typeof NODE_NAMES)[number];
-
 export const ETCD_TOPOLOGIES = ['stacked', 'external-all'] as const;
 /**
  * stacked: each apiserver talks only to the etcd member on its own node (kubeadm's default).
@@ -18,37 +16,13 @@ export const ETCD_TOPOLOGIES = ['stacked', 'external-all'] as const;
  */
 export type EtcdTopology = (typeof ETCD_TOPOLOGIES)[number];
 
-export const FAULT_KINDS = [
-  'apiserver-kill',
-  'etcd-leader-kill',
-  'etcd-partition',
-  'coredns-kill',
-  'etcd-snapshot-restore',
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
-
-export const APISERVER_TARGETS = [...NODE_NAMES, 'random'] as const;
-/** 'random' picks one node when the fault is injected; the report names which. */
-export type ApiserverTarget = (typeof APISERVER_TARGETS)[number];
-
-export const ETCD_PARTITION_TARGETS = ['leader', ...NODE_NAMES] as const;
-/** 'leader' is whichever member etcd reports as leader at the moment of injection. */
-export type EtcdPartitionTarget = (typeof ETCD_PARTITION_TARGETS)[number];
-
-export const COREDNS_REPLICAS = [0, 1] as const;
-export type CorednsReplica = (typeof COREDNS_REPLICAS)[number];
-
 /**
- * The faults of a scenario are all injected when the fault phase starts and all
- * healed (killed processes restarted, packet drops removed) when the hold ends.
+ * The faults of a scenario are all injected when the fault phase starts and all healed (killed
+ * processes running again, packet drops removed) when the hold ends. Each kind is a module in
+ * src/faults/kinds/ with its schema; they aim at roles (`{ kind: 'kill', etcd: 'leader' }`).
  */
-export type FaultSpec =
-  | { kind: 'apiserver-kill'; target: ApiserverTarget }
-  | { kind: 'etcd-leader-kill' }
-  | { kind: 'etcd-partition'; target: EtcdPartitionTarget }
-  | { kind: 'coredns-kill'; replica: CorednsReplica }
-  /** Restores every etcd member from a snapshot taken at injection: writes acked during the hold are lost. */
-  | { kind: 'etcd-snapshot-restore' };
+export type { FaultSpec } from '../faults/registry.ts';
+export { FAULT_KINDS } from '../faults/registry.ts';
 
 /** The cluster a scenario needs. The local provider runs exactly this shape today. */
 export interface ClusterNeeds {
@@ -132,12 +106,7 @@ export interface Scenario {
 /** A duration: a number in the unit its field name says (seconds or ms), or a string such as "1m30s". */
 export type DurationInput = number | string;
 
-export type FaultInput =
-  | { kind: 'apiserver-kill'; target?: ApiserverTarget }
-  | { kind: 'etcd-leader-kill' }
-  | { kind: 'etcd-partition'; target?: EtcdPartitionTarget }
-  | { kind: 'coredns-kill'; replica?: CorednsReplica }
-  | { kind: 'etcd-snapshot-restore' };
+export type FaultInput = FaultSpec;
 
 /** What a scenario file holds: a Scenario where everything with a default may be left out. */
 export interface ScenarioInput {
@@ -180,9 +149,6 @@ export const DEFAULT_PHASES: Phases = { baselineSeconds: 10, holdSeconds: 20, re
 /** slowRequestMs defaults to the scenario's slos.apiP99Ms. */
 export const DEFAULT_SUSTAIN_SECONDS = 5;
 export { DEFAULT_SLOS } from '../analysis/verdict.ts';
-export const DEFAULT_APISERVER_TARGET: ApiserverTarget = 'node-1';
-export const DEFAULT_ETCD_PARTITION_TARGET: EtcdPartitionTarget = 'leader';
-export const DEFAULT_COREDNS_REPLICA: CorednsReplica = 0;
 
 /**
  * Types a scenario file: `export default defineScenario({ ... })`. It returns

@@ -1,3 +1,4 @@
+import { checkFault } from '../faults/check-fault.ts';
 import { UsageError } from '../util/errors.ts';
 import { show } from '../util/show.ts';
 import {
@@ -22,22 +23,15 @@ import {
   rejectUnknownKeys,
 } from './fields.ts';
 import {
-  APISERVER_TARGETS,
-  COREDNS_REPLICAS,
-  DEFAULT_APISERVER_TARGET,
   DEFAULT_CLUSTER,
-  DEFAULT_COREDNS_REPLICA,
-  DEFAULT_ETCD_PARTITION_TARGET,
   DEFAULT_LOAD,
   DEFAULT_PHASES,
   DEFAULT_SLOS,
   DEFAULT_SUSTAIN_SECONDS,
-  ETCD_PARTITION_TARGETS,
   ETCD_TOPOLOGIES,
   FAULT_KINDS,
   OPERATIONS,
   type ClusterNeeds,
-  type FaultKind,
   type FaultSpec,
   type HealthDefinition,
   type LoadProfile,
@@ -53,13 +47,6 @@ const CLUSTER_KEYS = Object.keys(DEFAULT_CLUSTER);
 const LOAD_KEYS = Object.keys(DEFAULT_LOAD);
 const PHASE_KEYS = Object.keys(DEFAULT_PHASES);
 const SLO_KEYS = Object.keys(DEFAULT_SLOS);
-const FAULT_KEYS: Record<FaultKind, readonly string[]> = {
-  'apiserver-kill': ['kind', 'target'],
-  'etcd-leader-kill': ['kind'],
-  'etcd-partition': ['kind', 'target'],
-  'coredns-kill': ['kind', 'replica'],
-  'etcd-snapshot-restore': ['kind'],
-};
 /** A scenario's name: what people type to run a shipped one, and part of its report directory's name. */
 export const SCENARIO_NAME = new RegExp(`^[a-z0-9][a-z0-9-]{0,${MAX_NAME_LENGTH - 1}}$`);
 const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
@@ -213,62 +200,10 @@ function readFaults(p: Problems, value: unknown): FaultSpec[] {
 }
 
 function readFault(p: Problems, at: string, value: unknown): FaultSpec | undefined {
-  if (!isRecord(value)) {
-    p.mustBe(at, value, `an object with a kind; known kinds: ${FAULT_KINDS.join(', ')}`);
-    return undefined;
-  }
-  const kind = value.kind;
-  if (!isFaultKind(kind)) {
-    const what = kind === undefined ? 'missing' : `${show(kind)} is not a known fault`;
-    p.add(`${at}.kind`, `${what}; known: ${FAULT_KINDS.join(', ')}`);
-    return undefined;
-  }
-  rejectUnknownKeys(p, at, value, FAULT_KEYS[kind]);
-  switch (kind) {
-    case 'apiserver-kill':
-      return {
-        kind,
-        target: readChoice(
-          p,
-          `${at}.target`,
-          value.target,
-          APISERVER_TARGETS,
-          'apiserver target',
-          DEFAULT_APISERVER_TARGET,
-        ),
-      };
-    case 'etcd-leader-kill':
-    case 'etcd-snapshot-restore':
-      return { kind };
-    case 'etcd-partition':
-      return {
-        kind,
-        target: readChoice(
-          p,
-          `${at}.target`,
-          value.target,
-          ETCD_PARTITION_TARGETS,
-          'partition target',
-          DEFAULT_ETCD_PARTITION_TARGET,
-        ),
-      };
-    case 'coredns-kill':
-      return {
-        kind,
-        replica: readChoice(
-          p,
-          `${at}.replica`,
-          value.replica,
-          COREDNS_REPLICAS,
-          'CoreDNS replica',
-          DEFAULT_COREDNS_REPLICA,
-        ),
-      };
-  }
-}
-
-function isFaultKind(value: unknown): value is FaultKind {
-  return (FAULT_KINDS as readonly unknown[]).includes(value);
+  const check = checkFault(value, at);
+  if (check.ok) return check.spec;
+  p.lines.push(...check.problems);
+  return undefined;
 }
 
 function readSlos(p: Problems, value: unknown): Slos {

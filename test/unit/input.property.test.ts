@@ -127,8 +127,12 @@ const seconds = fc.oneof(
 );
 const fault = fc.oneof(
   { weight: 20, arbitrary: fc.record({ kind: fc.constantFrom(...FAULT_KINDS) }) },
-  fc.record({ kind: fc.constant('apiserver-kill'), target: fc.constantFrom('node-1', 'random', 'node-9') }),
-  fc.record({ kind: fc.constant('coredns-kill'), replica: fc.constantFrom(0, 1, 2, '0') }),
+  fc.record({ kind: fc.constant('kill'), apiserver: fc.constantFrom('node-1', 'any', 'leader', 'Node 9') }),
+  fc.record({ kind: fc.constant('kill'), coredns: fc.constantFrom(0, 1, 12, '0') }),
+  fc.record({
+    kind: fc.constant('isolate'),
+    etcd: fc.constantFrom('leader', 'follower', 'any', 'node-2', 7),
+  }),
   anything,
 );
 const scenarioInput: fc.Arbitrary<unknown> = mostly(
@@ -373,7 +377,7 @@ function expectConfigInBounds(c: LocalClusterConfig): void {
 const base = validateScenario({
   name: 'my-drill',
   description: 'Kills the etcd leader.',
-  faults: [{ kind: 'etcd-leader-kill' }],
+  faults: [{ kind: 'kill', etcd: 'leader' }],
 });
 
 describe('hostile input (fast-check)', () => {

@@ -7,7 +7,7 @@ import { usageErrorOf } from './helpers.ts';
 const minimal = {
   name: 'my-drill',
   description: 'Kills the etcd leader.',
-  faults: [{ kind: 'etcd-leader-kill' }],
+  faults: [{ kind: 'kill', etcd: 'leader' }],
 };
 
 /** A UsageError's message and fix. */
@@ -103,10 +103,10 @@ describe('bounds of scenario fields', () => {
 
   it('reads a hole in a sparse fault list as a missing fault, and caps the list at 10', () => {
     // eslint-disable-next-line no-sparse-arrays
-    expect(problemsOf({ faults: [, { kind: 'etcd-leader-kill' }] })).to.deep.equal([
-      'faults[0]: missing; must be an object with a kind; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
+    expect(problemsOf({ faults: [, { kind: 'kill', etcd: 'leader' }] })).to.deep.equal([
+      'faults[0]: missing; must be an object with a kind; known kinds: kill, isolate, etcd-snapshot-restore',
     ]);
-    const eleven = Array.from({ length: 11 }, () => ({ kind: 'etcd-leader-kill' }));
+    const eleven = Array.from({ length: 11 }, () => ({ kind: 'kill', etcd: 'leader' }));
     expect(problemsOf({ faults: eleven })[0]).to.match(
       /^faults: \[.*\.\.\. must be a list of 1 to 10 faults; /,
     );

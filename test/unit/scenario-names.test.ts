@@ -74,7 +74,7 @@ describe('scenario names and files', () => {
     const scenario = {
       name: 'ok-one',
       description: 'Kills the etcd leader.',
-      faults: [{ kind: 'etcd-leader-kill' }],
+      faults: [{ kind: 'kill', etcd: 'leader' }],
     };
     writeFileSync(path.join(shipped, 'ok-one.ts'), `export default ${JSON.stringify(scenario)};\n`);
     writeFileSync(path.join(shipped, 'Bad Name.ts'), `export default {};\n`);

@@ -13,7 +13,7 @@ import { UsageError } from '../../src/util/errors.ts';
 const minimal = {
   name: 'my-drill',
   description: 'Kills the etcd leader.',
-  faults: [{ kind: 'etcd-leader-kill' }],
+  faults: [{ kind: 'kill', etcd: 'leader' }],
 };
 
 /** The problems of an invalid input, or a failure when it is valid. */
@@ -41,7 +41,7 @@ describe('scenario validation', () => {
         probeTimeoutMs: 2000,
       },
       phases: { baselineSeconds: 10, holdSeconds: 20, recoverySeconds: 20 },
-      faults: [{ kind: 'etcd-leader-kill' }],
+      faults: [{ kind: 'kill', etcd: 'leader' }],
       slos: { failoverSeconds: 30, apiP99Ms: 500, errorRatePercent: 0.1, lostWrites: 0 },
       health: { slowRequestMs: 500, sustainSeconds: 5 },
     } satisfies Scenario);
@@ -68,16 +68,37 @@ describe('scenario validation', () => {
     ]);
   });
 
-  it('fills in the default target of each fault', () => {
-    const s = validateScenario(
-      withChanges({
-        faults: [{ kind: 'apiserver-kill' }, { kind: 'etcd-partition' }, { kind: 'coredns-kill' }],
-      }),
-    );
-    expect(s.faults).to.deep.equal([
-      { kind: 'apiserver-kill', target: 'node-1' },
-      { kind: 'etcd-partition', target: 'leader' },
-      { kind: 'coredns-kill', replica: 0 },
+  it('aims each fault at one role, picked by keyword or by name', () => {
+    const faults = [
+      { kind: 'kill', apiserver: 'any' },
+      { kind: 'kill', etcd: 'follower' },
+      { kind: 'kill', 'controller-manager': 'leader' },
+      { kind: 'kill', coredns: 1 },
+      { kind: 'isolate', etcd: 'node-2' },
+    ];
+    expect(validateScenario(withChanges({ faults })).faults).to.deep.equal(faults);
+  });
+
+  it('names a fault without a role, with two roles, or with a role its kind cannot aim at', () => {
+    expect(
+      problemsOf(
+        withChanges({
+          faults: [
+            { kind: 'kill' },
+            { kind: 'kill', etcd: 'leader', apiserver: 'any' },
+            { kind: 'isolate', apiserver: 'node-1' },
+            { kind: 'kill', apiserver: 'leader' },
+            { kind: 'kill', coredns: 'node-1' },
+          ],
+        }),
+      ),
+    ).to.deep.equal([
+      "faults[0]: names no role; name exactly one of etcd, apiserver, controller-manager, scheduler, coredns, e.g. { kind: 'kill', etcd: 'leader' }",
+      "faults[1]: names 2 roles (etcd, apiserver); name exactly one of etcd, apiserver, controller-manager, scheduler, coredns, e.g. { kind: 'kill', etcd: 'leader' }",
+      'faults[2].apiserver: unknown field; a isolate fault names one role to aim at: etcd',
+      "faults[2]: names no role; name exactly one of etcd, e.g. { kind: 'isolate', etcd: 'leader' }",
+      'faults[3].apiserver: "leader" must be "any" or a member name such as "node-2"',
+      'faults[4].coredns: "node-1" must be "any" or a replica number such as 0',
     ]);
   });
 
@@ -106,14 +127,14 @@ describe('scenario validation', () => {
       name: 'typed',
       description: 'Partitions node-2.',
       cluster: { etcdTopology: 'external-all' },
-      faults: [{ kind: 'etcd-partition', target: 'node-2' }],
+      faults: [{ kind: 'isolate', etcd: 'node-2' }],
     });
     expect(validateScenario(input).cluster.etcdTopology).to.equal('external-all');
   });
 
   it('names a typo in a fault kind and lists the known kinds', () => {
     expect(problemsOf(withChanges({ faults: [{ kind: 'etcd-partiton' }] }))).to.deep.equal([
-      'faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
+      'faults[0].kind: "etcd-partiton" is not a known fault; known: kill, isolate, etcd-snapshot-restore',
     ]);
   });
 
@@ -129,13 +150,13 @@ describe('scenario validation', () => {
         withChanges({
           slo: {},
           phases: { hold: 20 },
-          faults: [{ kind: 'etcd-leader-kill', target: 'leader' }],
+          faults: [{ kind: 'etcd-snapshot-restore', target: 'leader' }],
         }),
       ),
     ).to.deep.equal([
       'slo: unknown key; known: name, description, cluster, load, phases, faults, slos, health',
       'phases.hold: unknown key; known: baselineSeconds, holdSeconds, recoverySeconds',
-      'faults[0].target: unknown key; known: kind',
+      'faults[0]: Unrecognized key: "target"',
     ]);
   });
 
@@ -159,7 +180,7 @@ describe('scenario validation', () => {
     expect(problemsOf({})).to.deep.equal([
       'name: missing; must be up to 63 lower-case letters, digits and dashes, e.g. "etcd-partition"',
       'description: missing; must be one line saying what the drill does and what a pass proves',
-      'faults: missing; must be a list of 1 to 10 faults; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
+      'faults: missing; must be a list of 1 to 10 faults; known kinds: kill, isolate, etcd-snapshot-restore',
     ]);
     expect(problemsOf(42)).to.deep.equal([
       'scenario: 42 must be an object with keys name, description, cluster, load, phases, faults, slos, health',
@@ -174,11 +195,11 @@ describe('scenario validation', () => {
         cluster: { controlPlanes: 5, etcdTopology: 'external', corednsReplicas: 3 },
         load: { rate: 2.5, mix: { get: -1, put: 1 }, probeTimeoutMs: 0 },
         faults: [
-          'apiserver-kill',
-          { target: 'node-1' },
-          { kind: 'apiserver-kill', target: 'node-4' },
-          { kind: 'etcd-partition', target: 'follower' },
-          { kind: 'coredns-kill', replica: 2 },
+          'kill',
+          { apiserver: 'node-1' },
+          { kind: 'kill', apiserver: 'Node 4' },
+          { kind: 'isolate', etcd: 'Leader' },
+          { kind: 'kill', coredns: 12 },
         ],
         slos: { failoverSeconds: -1, apiP99Ms: '1x', errorRatePercent: 120, lostWrites: 0.5 },
       }),
@@ -192,11 +213,11 @@ describe('scenario validation', () => {
       'load.mix.put: unknown key; known: get, list, create, update, delete, watch',
       'load.mix.get: -1 must be a number from 0 to 1000000',
       'load.probeTimeoutMs: 0 must be a number of milliseconds > 0 and at most 60000 (60s)',
-      'faults[0]: "apiserver-kill" must be an object with a kind; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
-      'faults[1].kind: missing; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
-      'faults[2].target: "node-4" is not a known apiserver target; known: node-1, node-2, node-3, random',
-      'faults[3].target: "follower" is not a known partition target; known: leader, node-1, node-2, node-3',
-      'faults[4].replica: 2 is not a known CoreDNS replica; known: 0, 1',
+      'faults[0]: "kill" must be an object with a kind; known kinds: kill, isolate, etcd-snapshot-restore',
+      'faults[1].kind: missing; known: kill, isolate, etcd-snapshot-restore',
+      'faults[2].apiserver: "Node 4" must be "any" or a member name such as "node-2"',
+      'faults[3].etcd: "Leader" must be "leader", "follower", "any" or a member name such as "node-2"',
+      'faults[4].coredns: 12 must be "any" or a replica number such as 0',
       'slos.failoverSeconds: -1 must be a number of seconds from 0 to 86400 (24h)',
       'slos.apiP99Ms: "1x" has an unknown unit "x"; units: h, m, s, ms',
       'slos.errorRatePercent: 120 must be a number from 0 to 100',
@@ -207,7 +228,7 @@ describe('scenario validation', () => {
   it('rejects a mix that weighs nothing and an empty fault list', () => {
     expect(problemsOf(withChanges({ load: { mix: { get: 0 } }, faults: [] }))).to.deep.equal([
       'load.mix: {"get":0} gives no operation a weight; give at least one a weight > 0',
-      'faults: [] must be a list of 1 to 10 faults; known kinds: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
+      'faults: [] must be a list of 1 to 10 faults; known kinds: kill, isolate, etcd-snapshot-restore',
     ]);
   });
 
@@ -227,7 +248,7 @@ describe('scenario validation', () => {
         expect(err.message).to.equal(
           'my-scenario.ts is not a valid scenario (2 problems):\n' +
             '  phases.holdSeconds: -5 must be a number of seconds > 0 and at most 86400 (24h)\n' +
-            '  faults[0].kind: "etcd-partiton" is not a known fault; known: apiserver-kill, etcd-leader-kill, etcd-partition, coredns-kill, etcd-snapshot-restore',
+            '  faults[0].kind: "etcd-partiton" is not a known fault; known: kill, isolate, etcd-snapshot-restore',
         );
         expect(err.fix).to.include('src/scenario/types.ts');
         expect(err.exitCode).to.equal(2);
@@ -269,6 +290,15 @@ describe('parseDuration', () => {
   }
 });
 
+/** What each shipped drill aims at: its name says it, its faults do it. */
+const SHIPPED_FAULTS: Record<string, unknown[]> = {
+  'apiserver-kill': [{ kind: 'kill', apiserver: 'node-1' }],
+  'coredns-kill': [{ kind: 'kill', coredns: 0 }],
+  'etcd-leader-kill': [{ kind: 'kill', etcd: 'leader' }],
+  'etcd-partition': [{ kind: 'isolate', etcd: 'leader' }],
+  'etcd-snapshot-restore': [{ kind: 'etcd-snapshot-restore' }],
+};
+
 describe('shipped scenarios', () => {
   const names = [
     'apiserver-kill',
@@ -295,7 +325,7 @@ describe('shipped scenarios', () => {
       expect(loaded.sha256).to.equal(createHash('sha256').update(readFileSync(file)).digest('hex'));
       expect(loaded.scenario.name).to.equal(name);
       expect(loaded.scenario.faults).to.have.length.greaterThan(0);
-      expect(loaded.scenario.faults[0]!.kind).to.equal(name);
+      expect(loaded.scenario.faults).to.deep.equal(SHIPPED_FAULTS[name]);
     });
   }
 });

@@ -1,6 +1,5 @@
 import { renameSync, rmSync, statfsSync } from 'node:fs';
 import path from 'node:path';
-import type { ClusterControl } from '../../cluster/control.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
@@ -24,7 +23,7 @@ type Rule = Extract<Resource, { kind: 'iptables' }>;
 const MIN_FREE_BYTES = 64 * 2 ** 20;
 
 /** The local provider's hands: signals to supervised processes, iptables inside node namespaces. */
-export class LocalControl implements ClusterControl {
+export class LocalControl {
   private eventsOffset: number;
 
   constructor(

@@ -353,6 +353,7 @@ async function build(
       etcdOf: Object.fromEntries(layout.nodes.map((n) => [n.name, `https://${n.ip}:2379`])),
       dns: `${layout.dnsVip}:53`,
       dnsReplicas: replicas.map((n) => `${n.ip}:53`),
+      kubernetesServiceIp: specs.KUBERNETES_SERVICE_IP,
       kubeconfig: adminKubeconfig,
     },
     etcdClient: { ca: pki.etcdCa.cert, cert: pki.etcdProbeClient.cert, key: pki.etcdProbeClient.key },

@@ -1,26 +1,8 @@
 import { loadTls } from '../../util/tls-client.ts';
 import { apiserverReady, etcdStatus, httpOk, leaseHolder, selfSignedHealthz } from '../../cluster/health.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
+import type { ClusterStatus, ComponentStatus } from '../provider.ts';
 import { readProcessTable } from './supervisor-client.ts';
-
-export interface ComponentStatusRow {
-  id: string;
-  component: string;
-  node: string;
-  pid: number | null;
-  state: string;
-  restarts: number;
-  healthy: boolean;
-  detail: string;
-}
-
-export interface ClusterStatus {
-  name: string;
-  apiServer: string;
-  loadBalancerReady: boolean;
-  etcdLeader?: string;
-  rows: ComponentStatusRow[];
-}
 
 /** Asks every component how it is, the way its own health endpoint answers. */
 export async function clusterStatus(info: ClusterInfo): Promise<ClusterStatus> {
@@ -40,7 +22,7 @@ export async function clusterStatus(info: ClusterInfo): Promise<ClusterStatus> {
   const kcmHolder = await leaseHolder(info.endpoints.apiServer, admin, 'kube-controller-manager');
   const schedHolder = await leaseHolder(info.endpoints.apiServer, admin, 'kube-scheduler');
 
-  const rows: ComponentStatusRow[] = [];
+  const rows: ComponentStatus[] = [];
   for (const p of table?.processes ?? []) {
     const node = info.nodes.find((n) => n.name === p.node);
     let healthy: boolean;

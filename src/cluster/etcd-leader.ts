@@ -1,15 +1,15 @@
-import type { ClusterControl } from '../cluster/control.ts';
-import { etcdStatus } from '../cluster/health.ts';
+import { etcdStatus } from './health.ts';
+import type { ClusterInfo } from './topology.ts';
 import { EnvironmentError } from '../util/errors.ts';
 import { loadTls } from '../util/tls-client.ts';
 
 /** The etcd leader as the members report it now: the node whose member id the majority names as leader. */
-export async function currentEtcdLeader(ctl: ClusterControl): Promise<{ node: string; id: string }> {
-  const tls = loadTls(ctl.info.etcdClient);
+export async function currentEtcdLeader(info: ClusterInfo): Promise<{ node: string; id: string }> {
+  const tls = loadTls(info.etcdClient);
   const views = await Promise.all(
-    ctl.info.nodes.map(async (n) => ({
+    info.nodes.map(async (n) => ({
       node: n.name,
-      s: await etcdStatus(ctl.info.endpoints.etcdOf[n.name]!, tls).catch(() => undefined),
+      s: await etcdStatus(info.endpoints.etcdOf[n.name]!, tls).catch(() => undefined),
     })),
   );
   const votes = new Map<string, number>();

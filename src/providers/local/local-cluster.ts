@@ -1,0 +1,207 @@
+import path from 'node:path';
+import type { Components } from '../../components/components.ts';
+import { currentEtcdLeader } from '../../cluster/etcd-leader.ts';
+import { apiserverReady, leaseHolder } from '../../cluster/health.ts';
+import type { ClusterInfo } from '../../cluster/topology.ts';
+import { now } from '../../observe/clock.ts';
+import { EnvironmentError } from '../../util/errors.ts';
+import { sleep } from '../../util/proc.ts';
+import { loadTls } from '../../util/tls-client.ts';
+import type {
+  AcquiredCluster,
+  ClusterEvent,
+  ClusterStatus,
+  Disruption,
+  FaultVerbs,
+  Instance,
+  LeaderRole,
+  Role,
+} from '../provider.ts';
+import { LocalControl } from './control.ts';
+import { clusterStatus } from './status.ts';
+
+/** How long a killed process may take to run again: the supervisor's back-off plus a start. */
+const RESTART_TIMEOUT_MS = 60_000;
+/** How long the API may take to answer after every etcd member was restored. */
+const RESTORE_READY_TIMEOUT_MS = 60_000;
+
+/** The supervised process behind a role's instance. */
+const PROCESS_OF: Record<Exclude<Role, 'coredns'>, string> = {
+  etcd: 'etcd',
+  apiserver: 'kube-apiserver',
+  'controller-manager': 'kube-controller-manager',
+  scheduler: 'kube-scheduler',
+};
+const LEASE_OF = { 'controller-manager': 'kube-controller-manager', scheduler: 'kube-scheduler' } as const;
+
+/**
+ * A cluster of the local provider as a drill sees it: its instances by role, and fault verbs done
+ * with signals to supervised processes and iptables rules inside the node namespaces.
+ */
+export class LocalCluster implements AcquiredCluster {
+  readonly verbs: FaultVerbs;
+  private readonly control: LocalControl;
+
+  constructor(
+    readonly info: ClusterInfo,
+    components: Components | undefined,
+    private readonly onRelease: (remove: boolean) => Promise<void>,
+  ) {
+    // Without components (a status display) only the snapshot verbs lack their tools.
+    this.control = new LocalControl(info, {
+      etcdctl: components?.path('etcdctl') ?? 'etcdctl',
+      etcdutl: components?.path('etcdutl') ?? 'etcdutl',
+    });
+    this.verbs = {
+      kill: (target) => this.kill(target),
+      isolate: (target) => this.isolate(target),
+      restoreEtcd: (workDir) => this.restoreEtcd(workDir),
+    };
+  }
+
+  instances(role: Role): Instance[] {
+    if (role === 'coredns')
+      return this.info.endpoints.dnsReplicas.map((address, i) => ({
+        role,
+        name: String(i),
+        node: this.info.nodes.find((n) => address.startsWith(`${n.ip}:`))?.name ?? address,
+      }));
+    return this.info.nodes.map((n) => ({ role, name: n.name, node: n.name }));
+  }
+
+  async leaderOf(role: LeaderRole): Promise<{ instance: Instance; why: string }> {
+    if (role === 'etcd') {
+      const leader = await currentEtcdLeader(this.info);
+      return {
+        instance: { role, name: leader.node, node: leader.node },
+        why: `the etcd leader (member ${leader.id}) at this moment`,
+      };
+    }
+    const holder = await leaseHolder(
+      this.info.endpoints.apiServer,
+      loadTls(this.info.adminTls),
+      LEASE_OF[role],
+    );
+    const instance = this.instances(role).find((i) => holder?.startsWith(`${i.node}_`));
+    if (!instance)
+      throw new EnvironmentError(
+        `no ${role} holds the ${LEASE_OF[role]} lease right now (holder: ${holder ?? 'none'})`,
+      );
+    return { instance, why: `the ${role} holding the ${LEASE_OF[role]} lease at this moment` };
+  }
+
+  status(): Promise<ClusterStatus> {
+    return clusterStatus(this.info);
+  }
+
+  checkReadyForFaults(): void {
+    this.control.checkReadyForFaults();
+  }
+
+  healLeftovers(): Promise<string[]> {
+    return this.control.healLeftovers();
+  }
+
+  scratchDir(): string {
+    return this.control.drillDir();
+  }
+
+  drainEvents(): ClusterEvent[] {
+    return this.control.drainProcessEvents();
+  }
+
+  release(remove: boolean): Promise<void> {
+    return this.onRelease(remove);
+  }
+
+  private processOf(target: Instance): { component: string; node: string } {
+    return target.role === 'coredns'
+      ? { component: `coredns-${target.name}`, node: target.node }
+      : { component: PROCESS_OF[target.role], node: target.node };
+  }
+
+  private async kill(target: Instance): Promise<Disruption> {
+    const { component, node } = this.processOf(target);
+    // Stamped when the fault begins to act, so that failover is never counted short.
+    const at = now();
+    const pid = await this.control.kill(component, node, 'SIGKILL');
+    let healed = false;
+    return {
+      at,
+      description: `SIGKILL ${component} on ${node} (pid ${pid})`,
+      data: { component, node, pid },
+      heal: async () => {
+        if (healed) return undefined;
+        // The heal is stamped when it begins: what it takes to undo the fault is part of the recovery.
+        const at = now();
+        const newPid = await this.control.waitRestarted(component, node, pid, RESTART_TIMEOUT_MS);
+        healed = true;
+        return {
+          at,
+          description: `${component} on ${node} runs again as pid ${newPid} (was ${pid})`,
+          data: { component, node, oldPid: pid, newPid },
+        };
+      },
+    };
+  }
+
+  private async isolate(target: Instance): Promise<Disruption> {
+    const node = target.node;
+    const at = now();
+    let rules: string[];
+    try {
+      rules = await this.control.isolate(node);
+    } catch (err) {
+      // Half-added drops are removed before the failure is reported: nothing is left to heal.
+      await this.control.heal(node);
+      throw err;
+    }
+    let healed = false;
+    return {
+      at,
+      description: `partition ${node} from its peers: ${rules.length} DROP rules`,
+      data: { node, rules: rules.join('\n') },
+      heal: async () => {
+        if (healed) return undefined;
+        const at = now();
+        await this.control.heal(node);
+        healed = true;
+        return { at, description: `partition of ${node} healed: DROP rules removed`, data: { node } };
+      },
+    };
+  }
+
+  private async restoreEtcd(workDir: string): Promise<Disruption> {
+    const snapshot = path.join(workDir, 'etcd-snapshot.db');
+    const at = now();
+    const revision = await this.control.saveEtcdSnapshot(snapshot);
+    let healed = false;
+    return {
+      at,
+      description: `etcd snapshot taken at revision ${revision}; every member will be restored from it at heal`,
+      data: { node: 'all', revision },
+      heal: async () => {
+        if (healed) return undefined;
+        healed = true;
+        const at = now();
+        await this.control.restoreEtcdSnapshot(snapshot);
+        await this.apiReady(RESTORE_READY_TIMEOUT_MS, 'after the etcd restore');
+        return {
+          at,
+          description: 'every etcd member restored from the snapshot; apiservers started again',
+          data: {},
+        };
+      },
+    };
+  }
+
+  private async apiReady(timeoutMs: number, when: string): Promise<void> {
+    const tls = loadTls(this.info.adminTls);
+    const deadline = Date.now() + timeoutMs;
+    while (!(await apiserverReady(this.info.endpoints.apiServer, tls))) {
+      if (Date.now() > deadline)
+        throw new EnvironmentError(`the API did not come back within ${timeoutMs / 1000} s ${when}`);
+      await sleep(200);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The seam between a drill and the cluster it runs on. A provider starts or
+ * attaches to a cluster and hands out an `AcquiredCluster`: its description,
+ * its health, and fault verbs aimed at instances of a role. The drill, the
+ * status display and the reports see only these types; how a provider kills,
+ * isolates or restores (signals and iptables, a node's CRI, Chaos Mesh) stays
+ * behind them.
+ */
+import type { FailoverBounds } from '../analysis/bounds.ts';
+import type { ClusterInfo } from '../cluster/topology.ts';
+import type { Components } from '../components/components.ts';
+import type { ProviderName } from './names.ts';
+
+/** The parts of a control plane a fault can be aimed at. */
+export const ROLES = ['etcd', 'apiserver', 'controller-manager', 'scheduler', 'coredns'] as const;
+export type Role = (typeof ROLES)[number];
+/** Roles that elect a leader among their instances. */
+export type LeaderRole = Extract<Role, 'etcd' | 'controller-manager' | 'scheduler'>;
+
+/** One running instance of a role: an etcd member, an apiserver, a CoreDNS replica. */
+export interface Instance {
+  role: Role;
+  /** The name scenarios use for it: the member's node (node-1) or the replica's index (0). */
+  name: string;
+  /** Where it runs, for the report. */
+  node: string;
+}
+
+/** What a provider may be able to do to its cluster; a fault kind names those it needs. */
+export const CAPABILITIES = {
+  kill: 'kill one instance of a role; the platform starts it again, as a kubelet or supervisor does',
+  isolate: 'drop every packet between one control-plane node and its peers',
+  'etcd-restore': 'restore every etcd member from a snapshot taken when the fault began',
+} as const;
+export type Capability = keyof typeof CAPABILITIES;
+
+/** Data shown in the timeline and report.json beside a fault's description. */
+export type FaultData = Record<string, string | number | boolean | null>;
+
+/** What a fault verb did or undid, and when it began to act (on the drill's clock). */
+export interface FaultStep {
+  at: number;
+  description: string;
+  data: FaultData;
+}
+
+/** A fault in effect: what was done, and how to undo it. */
+export interface Disruption extends FaultStep {
+  /**
+   * Undoes the fault, or waits (bounded) until the platform has undone it, e.g. a killed process
+   * running again. Idempotent: a second call does nothing and returns undefined.
+   */
+  heal(): Promise<FaultStep | undefined>;
+}
+
+/** The verbs a provider offers, one per capability; absent when it lacks the capability. */
+export interface FaultVerbs {
+  kill?(target: Instance): Promise<Disruption>;
+  isolate?(target: Instance): Promise<Disruption>;
+  /** Snapshots etcd now; the heal restores every member from it (writes acknowledged since are lost). */
+  restoreEtcd?(workDir: string): Promise<Disruption>;
+}
+
+/** A process start or exit the platform saw during the drill, on the wall clock. */
+export interface ClusterEvent {
+  at: number;
+  kind: 'process-start' | 'process-exit';
+  message: string;
+  component: string;
+  node: string;
+  pid?: number;
+}
+
+/** One component's health as its own endpoint answers. */
+export interface ComponentStatus {
+  /** Unique per instance, e.g. "etcd@node-1". */
+  id: string;
+  component: string;
+  node: string;
+  /** Process id where the provider knows it. */
+  pid?: number | null;
+  /** e.g. "running", "backoff". */
+  state: string;
+  restarts: number;
+  healthy: boolean;
+  detail: string;
+}
+
+export interface ClusterStatus {
+  name: string;
+  apiServer: string;
+  loadBalancerReady: boolean;
+  etcdLeader?: string;
+  rows: ComponentStatus[];
+}
+
+/** A cluster a drill may use, started or attached to by its provider. */
+export interface AcquiredCluster {
+  readonly info: ClusterInfo;
+  readonly verbs: FaultVerbs;
+  /** Every instance of a role, in a stable order. */
+  instances(role: Role): Instance[];
+  /** The instance leading its role right now, as the role itself reports it; throws when there is none. */
+  leaderOf(role: LeaderRole): Promise<{ instance: Instance; why: string }>;
+  status(): Promise<ClusterStatus>;
+  /** Throws, naming what is wrong, when a fault could not be healed now (no supervisor, a full disk). */
+  checkReadyForFaults(): void;
+  /** Undoes what an interrupted drill left on the cluster (a partition, held processes, its helpers). */
+  healLeftovers(): Promise<string[]>;
+  /** A directory for the drill's helpers (k6) that goes away with the cluster. */
+  scratchDir(): string;
+  /** Process starts and exits since the last call. */
+  drainEvents(): ClusterEvent[];
+  /**
+   * Ends the drill's use of the cluster: removes one it started when `remove` (throwing, naming what
+   * was left), keeps it otherwise; a cluster it attached to is always kept.
+   */
+  release(remove: boolean): Promise<void>;
+}
+
+export interface AcquireRequest {
+  /** start: make a cluster; attach: use the one running. */
+  mode: 'start' | 'attach';
+  /**
+   * Who a started cluster is for: a drill (removed by the drill, or by the next one after a crash),
+   * a drill that keeps it (--keep-cluster), or `cluster up` (both stay until removed).
+   */
+  owner: 'drill' | 'drill-kept' | 'cluster-up';
+  /** What the scenario asks of the cluster; absent: the provider's setting. */
+  etcdTopology?: 'stacked' | 'external-all';
+  components: Components;
+}
+
+/** Brings clusters of one kind into being and away again. */
+export interface Provider {
+  readonly name: ProviderName;
+  readonly capabilities: ReadonlySet<Capability>;
+  /** The timing settings the provider configures, for reports of drills that never got a cluster. */
+  readonly configuredBounds: FailoverBounds;
+  /** Throws when this machine or user cannot run the provider (e.g. not root), before anything is made. */
+  preflight(): void;
+  /** Runs fn holding the provider's lock on the cluster, so no other command starts or removes it meanwhile. */
+  withLock<T>(what: string, fn: () => Promise<T>): Promise<T>;
+  acquire(req: AcquireRequest): Promise<AcquiredCluster>;
+  /** Removes the cluster and whatever an interrupted run left of it. */
+  remove(): Promise<{ removed: string[]; left: string[] }>;
+  /** The running cluster, or undefined with a sentence on what there is instead (nothing, a half-made one). */
+  attached(): Promise<{ cluster?: AcquiredCluster; absent?: string }>;
+}
