@@ -63,7 +63,7 @@ async function step(
   const scratch = path.join(cluster.dir, 'drill');
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
-  const observers = new Observers(
+  const observers = await Observers.create(
     cluster,
     recorder,
     scenario,

@@ -19,7 +19,8 @@ import { WatchProbe } from '../observe/probes/watch-probe.ts';
 import type { Recorder } from '../observe/recorder.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { apiClient, type ApiClient } from '../util/api-client.ts';
-import { loadTls } from '../util/tls-client.ts';
+import { credentialsFromKubeconfig } from '../util/kubeconfig-credentials.ts';
+import { loadTls, type TlsMaterial } from '../util/tls-client.ts';
 
 /** The nice value of the drill process and k6 while they measure (root may lower it below 0). */
 export const HARNESS_NICE = -5;
@@ -53,20 +54,33 @@ export class Observers {
   private readonly scrapeClients: Record<string, ApiClient>;
   private readonly etcdScrapeClients: Record<string, { client: ApiClient; path: string }>;
 
-  constructor(
+  /** Probes use the admin kubeconfig's credentials, whatever their form (certificates, token, exec plugin). */
+  static async create(
+    cluster: ClusterInfo,
+    recorder: Recorder,
+    scenario: Scenario,
+    runId: string,
+    k6Binary: string,
+    workDir: string,
+  ): Promise<Observers> {
+    const admin = await credentialsFromKubeconfig(cluster.endpoints.kubeconfig);
+    return new Observers(cluster, recorder, scenario, runId, k6Binary, workDir, admin);
+  }
+
+  private constructor(
     private readonly cluster: ClusterInfo,
     private readonly recorder: Recorder,
     scenario: Scenario,
     runId: string,
     k6Binary: string,
     workDir: string,
+    admin: TlsMaterial,
   ) {
     const {
       probeIntervalMs: every,
       memberProbeIntervalMs: memberEvery,
       probeTimeoutMs: timeout,
     } = scenario.load;
-    const admin = loadTls(cluster.adminTls);
     const etcd = loadTls(cluster.etcdClient);
     const lb = cluster.endpoints.apiServer;
     const add = (p: Probe, interval = every) => this.loops.push(new ProbeLoop(p, recorder, interval));

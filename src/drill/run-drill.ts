@@ -134,7 +134,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     await ensureProbeNamespace(cluster.endpoints.kubeconfig);
 
     // Observers
-    const observers = new Observers(
+    const observers = await Observers.create(
       cluster,
       recorder,
       scenario,

@@ -121,6 +121,7 @@ class KeepAliveClient implements ApiClient {
           ':method': opts.method ?? 'GET',
           ':path': path,
           accept: 'application/json',
+          ...this.tls.headers,
           ...(opts.body !== undefined ? { 'content-type': opts.contentType ?? 'application/json' } : {}),
         });
       } catch (err) {

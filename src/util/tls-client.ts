@@ -7,10 +7,12 @@ import tls from 'node:tls';
  * CA, certificate and key for each new connection would cost more than the handshake itself.
  */
 export interface TlsMaterial {
-  ca: Buffer;
-  cert: Buffer;
-  key: Buffer;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
   context: tls.SecureContext;
+  /** Sent with every request: a bearer token when the credentials are one. */
+  headers: Record<string, string>;
 }
 
 export function loadTls(files: { ca: string; cert: string; key: string }): TlsMaterial {
@@ -19,7 +21,7 @@ export function loadTls(files: { ca: string; cert: string; key: string }): TlsMa
     cert: readFileSync(files.cert),
     key: readFileSync(files.key),
   };
-  return { ...material, context: tls.createSecureContext(material) };
+  return { ...material, headers: {}, context: tls.createSecureContext(material) };
 }
 
 export interface HttpsResult {
@@ -28,7 +30,7 @@ export interface HttpsResult {
 }
 
 /**
- * One HTTPS request with client-certificate auth and a hard timeout. No
+ * One HTTPS request with the client's credentials and a hard timeout. No
  * keep-alive: every request opens its own connection, as a fresh client would,
  * so a dead backend is seen at once instead of through a pooled socket.
  */
@@ -48,6 +50,7 @@ export function httpsRequest(
         headers: {
           accept: 'application/json',
           ...(opts.body ? { 'content-type': 'application/json' } : {}),
+          ...material.headers,
           ...opts.headers,
         },
       },
