@@ -14,9 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseReport } from '../src/report/json.ts';
 import { ensureComponents } from '../src/components/components.ts';
-import { down, up } from '../src/providers/local/provider.ts';
-import { processesOf } from '../src/providers/local/teardown.ts';
-import { cmdline } from '../src/util/proc.ts';
+import { DEFAULT_PROVIDER, type ProviderName } from '../src/providers/names.ts';
+import { providerFor } from '../src/providers/registry.ts';
 import { main } from '../src/cli/main.ts';
 import { UsageError } from '../src/util/errors.ts';
 import { repoRoot } from '../src/components/manifest.ts';
@@ -28,39 +27,27 @@ function stats(values: number[]): string {
   return `median ${median.toFixed(2)}  min ${s[0]!.toFixed(2)}  max ${s.at(-1)!.toFixed(2)}  (runs: ${values.map((v) => v.toFixed(2)).join(', ')})`;
 }
 
-/** Resident memory of every process of the cluster, by component, in MiB. */
-function clusterRss(dir: string): Map<string, number> {
-  const byName = new Map<string, number>();
-  for (const pid of processesOf(dir)) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      const name = path.basename((cmdline(pid) ?? '?').split(' ')[0]!);
-      const label = name === 'node' ? 'supervisor (node)' : name;
-      byName.set(label, (byName.get(label) ?? 0) + kb / 1024);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return byName;
-}
-
-async function clusterUp(runs: number): Promise<void> {
+async function clusterUp(runs: number, providerName: ProviderName = DEFAULT_PROVIDER): Promise<void> {
   const components = await ensureComponents();
-  await down();
+  const provider = providerFor(providerName);
+  provider.preflight();
+  await provider.remove();
   const times: number[] = [];
   let rss = new Map<string, number>();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    const info = await up({ owner: 'cluster-up', components });
+    const cluster = await provider.acquire({ mode: 'start', owner: 'drill', components });
     times.push((performance.now() - t0) / 1000);
-    if (i === 0) {
-      await new Promise((r) => setTimeout(r, 5000)); // let start-up transients settle
-      rss = clusterRss(info.dir);
+    try {
+      if (i === 0) {
+        await new Promise((r) => setTimeout(r, 5000)); // let start-up transients settle
+        rss = await cluster.residentMemory();
+      }
+    } finally {
+      await cluster.release(true);
     }
-    await down();
   }
-  console.log(`cluster-up: seconds from up() to every component healthy, ${runs} runs`);
+  console.log(`cluster-up (${provider.name}): seconds from acquire() to every component healthy, ${runs} runs`);
   console.log(`  ${stats(times)}`);
   const total = [...rss.values()].reduce((a, b) => a + b, 0);
   console.log(`cluster resident memory (VmRSS, 5 s after ready, first run): ${total.toFixed(0)} MiB`);

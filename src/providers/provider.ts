@@ -111,6 +111,8 @@ export interface AcquiredCluster {
   scratchDir(): string;
   /** Process starts and exits since the last call. */
   drainEvents(): ClusterEvent[];
+  /** Resident memory of the cluster by program (or container), in MiB: what it costs the machine. */
+  residentMemory(): Promise<Map<string, number>>;
   /**
    * Ends the drill's use of the cluster: removes one it started when `remove` (throwing, naming what
    * was left), keeps it otherwise; a cluster it attached to is always kept.

@@ -18,6 +18,7 @@ import type {
   Role,
 } from '../provider.ts';
 import { LocalControl } from './control.ts';
+import { residentMemoryOf } from './resident-memory.ts';
 import { clusterStatus } from './status.ts';
 
 /** How long a killed process may take to run again: the supervisor's back-off plus a start. */
@@ -108,6 +109,10 @@ export class LocalCluster implements AcquiredCluster {
 
   drainEvents(): ClusterEvent[] {
     return this.control.drainProcessEvents();
+  }
+
+  async residentMemory(): Promise<Map<string, number>> {
+    return residentMemoryOf(this.info.dir);
   }
 
   release(remove: boolean): Promise<void> {
