@@ -9,8 +9,13 @@ import { faultKinds, type FaultSpec } from './registry.ts';
 
 export type FaultCheck = { ok: true; spec: FaultSpec } | { ok: false; problems: string[] };
 
-function issuesAt(at: string, error: z.ZodError): string[] {
-  return error.issues.map((i) => `${[at, ...i.path.map(String)].join('.')}: ${i.message}`);
+function issuesAt(at: string, error: z.ZodError, known: readonly string[]): string[] {
+  return error.issues.flatMap((i) => {
+    const path = [at, ...i.path.map(String)].join('.');
+    return i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => `${path}.${key}: unknown key; known: ${known.join(', ')}`)
+      : [`${path}: ${i.message}`];
+  });
 }
 
 export function checkFault(value: unknown, at: string): FaultCheck {
@@ -52,7 +57,7 @@ export function checkFault(value: unknown, at: string): FaultCheck {
   const parsed = kind.schema.safeParse(value);
   return parsed.success
     ? { ok: true, spec: parsed.data as FaultSpec }
-    : { ok: false, problems: issuesAt(at, parsed.error) };
+    : { ok: false, problems: issuesAt(at, parsed.error, ['kind', ...(kind.roles ?? [])]) };
 }
 
 function pickHelp(role: keyof typeof PICKS): string {

@@ -380,7 +380,9 @@ const base = validateScenario({
   faults: [{ kind: 'kill', etcd: 'leader' }],
 });
 
-describe('hostile input (fast-check)', () => {
+describe('hostile input (fast-check)', function () {
+  // Thousands of generated inputs each: seconds on a busy 2-core machine, not mocha's default 2 s.
+  this.timeout(60_000);
   afterEach(expectNoPollution);
 
   it('the duration parser gives a finite, non-negative duration or a problem naming the text', () => {

@@ -154,9 +154,9 @@ describe('scenario validation', () => {
         }),
       ),
     ).to.deep.equal([
-      'slo: unknown key; known: name, description, cluster, load, phases, faults, slos, health',
       'phases.hold: unknown key; known: baselineSeconds, holdSeconds, recoverySeconds',
-      'faults[0]: Unrecognized key: "target"',
+      'faults[0].target: unknown key; known: kind',
+      'slo: unknown key; known: name, description, cluster, load, phases, faults, slos, health',
     ]);
   });
 
@@ -207,11 +207,11 @@ describe('scenario validation', () => {
       'name: "Etcd Partition" must be up to 63 lower-case letters, digits and dashes, e.g. "etcd-partition"',
       'description: "two\\nlines" must be one line saying what the drill does and what a pass proves',
       'cluster.controlPlanes: 5 is not supported; the cluster has exactly 3',
-      'cluster.corednsReplicas: 3 is not supported; the cluster has exactly 2',
       'cluster.etcdTopology: "external" is not a known etcd topology; known: stacked, external-all',
+      'cluster.corednsReplicas: 3 is not supported; the cluster has exactly 2',
       'load.rate: 2.5 must be a whole number from 1 to 10000 (requests per second)',
-      'load.mix.put: unknown key; known: get, list, create, update, delete, watch',
       'load.mix.get: -1 must be a number from 0 to 1000000',
+      'load.mix.put: unknown key; known: get, list, create, update, delete, watch',
       'load.probeTimeoutMs: 0 must be a number of milliseconds > 0 and at most 60000 (60s)',
       'faults[0]: "kill" must be an object with a kind; known kinds: kill, isolate, etcd-snapshot-restore',
       'faults[1].kind: missing; known: kill, isolate, etcd-snapshot-restore',
@@ -250,7 +250,7 @@ describe('scenario validation', () => {
             '  phases.holdSeconds: -5 must be a number of seconds > 0 and at most 86400 (24h)\n' +
             '  faults[0].kind: "etcd-partiton" is not a known fault; known: kill, isolate, etcd-snapshot-restore',
         );
-        expect(err.fix).to.include('src/scenario/types.ts');
+        expect(err.fix).to.include('scenario.schema.json');
         expect(err.exitCode).to.equal(2);
         return true;
       });

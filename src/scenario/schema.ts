@@ -1,0 +1,337 @@
+/**
+ * The scenario format, described once: this zod schema validates scenario files, fills in the
+ * defaults, gives the TypeScript types (types.ts infers them from it) and is published as
+ * scenario.schema.json (`npm run schema`) so that editors complete and check scenario files.
+ * Every message reads `path: message` with the offending value, what is allowed and the fix.
+ */
+import { z } from 'zod';
+import { DEFAULT_SLOS } from '../analysis/verdict.ts';
+import { faultSpecSchema, FAULT_KINDS } from '../faults/registry.ts';
+import { show } from '../util/show.ts';
+import { tryParseDuration } from './duration.ts';
+import { describeRule, durationRequirement, type NumberRule } from './fields.ts';
+import {
+  FAILOVER_SECONDS,
+  MAX_FAULTS,
+  MAX_K6_VUS,
+  MAX_NAME_LENGTH,
+  MIX_WEIGHT,
+  PHASE_SECONDS,
+  PROBE_INTERVAL_MS,
+  RATE,
+  TIMEOUT_MS,
+} from './limits.ts';
+
+export const OPERATIONS = ['get', 'list', 'create', 'update', 'delete', 'watch'] as const;
+export const ETCD_TOPOLOGIES = ['stacked', 'external-all'] as const;
+/** A scenario's name: what people type to run a shipped one, and part of its report directory's name. */
+export const SCENARIO_NAME = new RegExp(`^[a-z0-9][a-z0-9-]{0,${MAX_NAME_LENGTH - 1}}$`);
+const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
+/** What a duration string looks like, for editors; the parser (duration.ts) says what is wrong with one. */
+const DURATION_TEXT = '^\\s*(\\d+(\\.\\d+)?\\s*(h|m|s|ms)\\s*)+$';
+
+export const DEFAULT_MIX = { get: 50, list: 15, create: 10, update: 10, delete: 5, watch: 10 };
+export const DEFAULT_LOAD = {
+  rate: 60,
+  mix: DEFAULT_MIX,
+  probeIntervalMs: 100,
+  memberProbeIntervalMs: 250,
+  probeTimeoutMs: 2000,
+};
+export const DEFAULT_PHASES = { baselineSeconds: 10, holdSeconds: 20, recoverySeconds: 20 };
+/** slowRequestMs defaults to the scenario's slos.apiP99Ms. */
+export const DEFAULT_SUSTAIN_SECONDS = 5;
+
+function mustBe(value: unknown, requirement: string): string {
+  return value === undefined ? `missing; must be ${requirement}` : `${show(value)} must be ${requirement}`;
+}
+
+/** Every issue of a field gets one message that names the value and the whole requirement. */
+const says = (message: (input: unknown) => string) => ({
+  error: (issue: { input?: unknown }) => message(issue.input),
+});
+
+/** An object that names its keys when given something else or an unknown key. */
+function section<S extends z.ZodRawShape>(shape: S) {
+  const keys = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key; known: ${keys}`
+        : mustBe(issue.input, `an object with keys ${keys}`),
+  });
+}
+
+function numberField(rule: NumberRule) {
+  const e = says((v) => mustBe(v, describeRule(rule)));
+  let n = z.number(e);
+  n = rule.exclusive ? n.gt(rule.min, e) : n.min(rule.min, e);
+  if (rule.max !== undefined) n = n.max(rule.max, e);
+  return rule.integer ? n.int(e) : n;
+}
+
+function choice<T extends readonly [string, ...string[]]>(values: T, noun: string) {
+  return z.enum(
+    values,
+    says((v) => `${show(v)} is not a known ${noun}; known: ${values.join(', ')}`),
+  );
+}
+
+/**
+ * A duration in the unit its field is named for: a number already in that unit, or a string such as
+ * "1m30s" converted to it.
+ */
+function duration(unit: 's' | 'ms', rule: NumberRule, description: string) {
+  const example = unit === 's' ? '"20s"' : '"500ms"';
+  const problem = (v: unknown): string => {
+    if (typeof v === 'number') return mustBe(v, durationRequirement(rule, unit, 'number'));
+    if (typeof v !== 'string')
+      return mustBe(v, `${durationRequirement(rule, unit, 'number')}, or a duration such as ${example}`);
+    const parsed = tryParseDuration(v);
+    return 'problem' in parsed ? parsed.problem : mustBe(v, durationRequirement(rule, unit, 'duration'));
+  };
+  const e = says(problem);
+  let n = z.number(e);
+  n = rule.exclusive ? n.gt(rule.min, e) : n.min(rule.min, e);
+  if (rule.max !== undefined) n = n.max(rule.max, e);
+  return z
+    .union([n, z.string(e).regex(new RegExp(DURATION_TEXT), e)], e)
+    .transform((v, ctx) => {
+      if (typeof v === 'number') return v;
+      const parsed = tryParseDuration(v);
+      const converted = 'problem' in parsed ? NaN : unit === 's' ? parsed.ms / 1000 : parsed.ms;
+      const inRange =
+        Number.isFinite(converted) &&
+        (rule.exclusive ? converted > rule.min : converted >= rule.min) &&
+        (rule.max === undefined || converted <= rule.max);
+      if (!inRange) ctx.issues.push({ code: 'custom', message: problem(v), input: v });
+      return converted;
+    })
+    .describe(
+      `${description} A number of ${unit === 's' ? 'seconds' : 'milliseconds'} or a duration such as ${example}.`,
+    );
+}
+
+const mixSchema = section(
+  Object.fromEntries(OPERATIONS.map((op) => [op, numberField(MIX_WEIGHT).optional()])) as Record<
+    (typeof OPERATIONS)[number],
+    z.ZodOptional<z.ZodNumber>
+  >,
+)
+  .describe(
+    "Relative weights of the k6 load's requests; only their ratios matter. Operations left out get weight 0. " +
+      'Default: reads dominate, as on a real cluster, with enough writes to check for lost ones.',
+  )
+  .transform((given, ctx) => {
+    const mix = Object.fromEntries(OPERATIONS.map((op) => [op, given[op] ?? 0])) as Record<
+      (typeof OPERATIONS)[number],
+      number
+    >;
+    if (OPERATIONS.every((op) => mix[op] === 0))
+      ctx.issues.push({
+        code: 'custom',
+        message: `${show(given)} gives no operation a weight; give at least one a weight > 0`,
+        input: given,
+      });
+    return mix;
+  });
+
+const clusterSchema = section({
+  controlPlanes: z
+    .literal(
+      3,
+      says((v) => `${show(v)} is not supported; the cluster has exactly 3`),
+    )
+    .default(3)
+    .describe('Masters behind the load balancer. Default 3 (the only supported value).'),
+  etcdTopology: choice(ETCD_TOPOLOGIES, 'etcd topology')
+    .default('stacked')
+    .describe(
+      "stacked: each apiserver talks only to the etcd member on its own node (kubeadm's default); " +
+        'external-all: every apiserver is given all three members and fails over between them. Default stacked.',
+    ),
+  corednsReplicas: z
+    .literal(
+      2,
+      says((v) => `${show(v)} is not supported; the cluster has exactly 2`),
+    )
+    .default(2)
+    .describe('Default 2 (the only supported value).'),
+}).describe('The cluster the scenario needs.');
+
+const loadSchema = section({
+  rate: numberField(RATE)
+    .default(DEFAULT_LOAD.rate)
+    .describe(
+      "Requests per second of the k6 load generator. Default 60: with the probes' own requests about 114 API " +
+        'requests a second, enough for a 10 s interval to resolve a 0.1 % error rate. 1 to 10000, and rate x ' +
+        "probeTimeoutMs at most 20000 s (k6's virtual users).",
+    ),
+  mix: mixSchema.default(DEFAULT_MIX),
+  probeIntervalMs: duration(
+    'ms',
+    PROBE_INTERVAL_MS,
+    "How often each service probe, and each etcd member's status probe, issues a request. Default 100; 10 to 60000.",
+  ).default(DEFAULT_LOAD.probeIntervalMs),
+  memberProbeIntervalMs: duration(
+    'ms',
+    PROBE_INTERVAL_MS,
+    'How often the other per-member probes (a write to each apiserver directly, a lookup at each CoreDNS ' +
+      'replica) issue a request. Default 250; 10 to 60000.',
+  ).default(DEFAULT_LOAD.memberProbeIntervalMs),
+  probeTimeoutMs: duration(
+    'ms',
+    TIMEOUT_MS,
+    'When a probe request counts as timed out. Default 2000; at most 60000.',
+  ).default(DEFAULT_LOAD.probeTimeoutMs),
+}).describe('The load and the probes.');
+
+const phase = (description: string, fallback: number) =>
+  duration('s', PHASE_SECONDS, `${description} Default ${fallback}; at most 86400 (24h).`).default(fallback);
+const phasesSchema = section({
+  baselineSeconds: phase('Healthy cluster under load before any fault.', DEFAULT_PHASES.baselineSeconds),
+  holdSeconds: phase('How long the faults stay injected.', DEFAULT_PHASES.holdSeconds),
+  recoverySeconds: phase(
+    'Time after the heal for the cluster to become healthy again.',
+    DEFAULT_PHASES.recoverySeconds,
+  ),
+}).describe('How long each phase lasts.');
+
+const faultList = `a list of 1 to ${MAX_FAULTS} faults; known kinds: ${FAULT_KINDS.join(', ')}`;
+const faultsSchema = z
+  .array(
+    faultSpecSchema,
+    says((v) => mustBe(v, faultList)),
+  )
+  .min(
+    1,
+    says((v) => mustBe(v, faultList)),
+  )
+  .max(
+    MAX_FAULTS,
+    says((v) => mustBe(v, faultList)),
+  )
+  .describe(
+    'The faults, all injected when the fault phase starts and all healed when the hold ends. Each names its ' +
+      "kind and the role it aims at, e.g. { kind: 'kill', etcd: 'leader' }.",
+  );
+
+const slosSchema = section({
+  failoverSeconds: duration(
+    's',
+    FAILOVER_SECONDS,
+    'Longest time from the injection until the service is healthy again. Default 30.',
+  ).default(DEFAULT_SLOS.failoverSeconds),
+  apiP99Ms: duration(
+    'ms',
+    TIMEOUT_MS,
+    'Highest P99 of API requests in the baseline, degraded and recovered intervals. Default 500.',
+  ).default(DEFAULT_SLOS.apiP99Ms),
+  errorRatePercent: numberField({ min: 0, max: 100 })
+    .default(DEFAULT_SLOS.errorRatePercent)
+    .describe('Highest share of failed API requests in each judged interval, in percent. Default 0.1.'),
+  lostWrites: numberField({ min: 0, integer: true })
+    .default(DEFAULT_SLOS.lostWrites)
+    .describe('Most acknowledged writes that may be missing after the drill. Default 0.'),
+}).describe('What a run must achieve to pass; each becomes one verdict.');
+
+const healthSchema = section({
+  slowRequestMs: duration(
+    'ms',
+    TIMEOUT_MS,
+    'A request slower than this counts as unavailable, whether or not it succeeded. Default: slos.apiP99Ms. ' +
+      'Must be below load.probeTimeoutMs.',
+  ).optional(),
+  sustainSeconds: duration(
+    's',
+    PHASE_SECONDS,
+    'How long every request of the service must succeed within slowRequestMs for it to count as healthy ' +
+      'again. Default 5.',
+  ).default(DEFAULT_SUSTAIN_SECONDS),
+}).describe('When the service counts as available, and as healthy again after a fault or a heal.');
+
+/** Fields in the order problems are listed. */
+const scenarioShape = {
+  name: z
+    .string(
+      says((v) =>
+        mustBe(v, `up to ${MAX_NAME_LENGTH} lower-case letters, digits and dashes, e.g. "etcd-partition"`),
+      ),
+    )
+    .regex(
+      SCENARIO_NAME,
+      says((v) =>
+        mustBe(v, `up to ${MAX_NAME_LENGTH} lower-case letters, digits and dashes, e.g. "etcd-partition"`),
+      ),
+    )
+    .describe('Up to 63 lower-case letters, digits and dashes; a shipped scenario is named after its file.'),
+  description: z
+    .string(says((v) => mustBe(v, 'one line saying what the drill does and what a pass proves')))
+    .regex(
+      ONE_LINE,
+      says((v) => mustBe(v, 'one line saying what the drill does and what a pass proves')),
+    )
+    .describe('One line: what the drill does and what a pass proves.'),
+  cluster: clusterSchema.prefault({}),
+  load: loadSchema.prefault({}),
+  phases: phasesSchema.prefault({}),
+  faults: faultsSchema,
+  slos: slosSchema.prefault({}),
+  health: healthSchema.prefault({}),
+};
+
+/** The checks between fields, once each field is valid on its own. */
+function crossChecks(
+  s: z.output<ReturnType<typeof section<typeof scenarioShape>>>,
+  ctx: z.core.$RefinementCtx,
+): void {
+  const add = (path: string[], message: string) =>
+    ctx.issues.push({ code: 'custom', path, message, input: s });
+  const slowRequestMs = s.health.slowRequestMs ?? s.slos.apiP99Ms;
+  // A phase shorter than a probe interval would have no samples, so nothing could be judged in it.
+  const [key, seconds] = Object.entries(s.phases).reduce((a, b) => (b[1] < a[1] ? b : a));
+  for (const field of ['probeIntervalMs', 'memberProbeIntervalMs'] as const)
+    if (s.load[field] >= seconds * 1000)
+      add(
+        ['load', field],
+        `${s.load[field]} must be shorter than every phase, and phases.${key} is ${seconds}s`,
+      );
+  // Each check only on what passed the one before, as the user fixes them in this order.
+  if (ctx.issues.length > 0) return;
+  // A slow request must be tellable from a timed-out one.
+  if (s.load.probeTimeoutMs <= slowRequestMs)
+    add(
+      ['load', 'probeTimeoutMs'],
+      `${s.load.probeTimeoutMs} must be above health.slowRequestMs (${slowRequestMs}): a request is slow before ` +
+        'it times out; raise the timeout or lower the slow threshold',
+    );
+  // The hold and the recovery must each hold one sustained healthy interval.
+  const { sustainSeconds } = s.health;
+  for (const phaseKey of ['holdSeconds', 'recoverySeconds'] as const)
+    if (s.phases[phaseKey] <= sustainSeconds)
+      add(
+        ['phases', phaseKey],
+        `${s.phases[phaseKey]}s must be longer than health.sustainSeconds (${sustainSeconds}s), or no sustained ` +
+          `healthy interval fits in it; make it at least ${s.slos.failoverSeconds + sustainSeconds}s to decide a ` +
+          `failover of up to slos.failoverSeconds (${s.slos.failoverSeconds}s)`,
+      );
+  if (ctx.issues.length > 0) return;
+  // k6 pre-allocates a virtual user for every request of a timeout's worth of a full outage.
+  const { rate, probeTimeoutMs } = s.load;
+  const vus = Math.ceil(rate * (probeTimeoutMs / 1000));
+  if (vus > MAX_K6_VUS)
+    add(
+      ['load', 'rate'],
+      `${rate} with load.probeTimeoutMs ${probeTimeoutMs} needs ${vus} k6 virtual users (rate x timeout), ` +
+        `more than the ${MAX_K6_VUS} allowed; lower the rate to at most ` +
+        `${Math.floor(MAX_K6_VUS / (probeTimeoutMs / 1000))} or shorten the timeout`,
+    );
+}
+
+export const scenarioSchema = section(scenarioShape)
+  // A transform runs only on input whose fields are each valid, so a fallback never shows in a message.
+  .transform((s, ctx) => {
+    crossChecks(s, ctx);
+    return { ...s, health: { ...s.health, slowRequestMs: s.health.slowRequestMs ?? s.slos.apiP99Ms } };
+  })
+  .describe('A kube-ha-drill scenario: the cluster it needs, its load, phases, faults and SLOs.');
