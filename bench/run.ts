@@ -47,7 +47,9 @@ async function clusterUp(runs: number, providerName: ProviderName = DEFAULT_PROV
       await cluster.release(true);
     }
   }
-  console.log(`cluster-up (${provider.name}): seconds from acquire() to every component healthy, ${runs} runs`);
+  console.log(
+    `cluster-up (${provider.name}): seconds from acquire() to every component healthy, ${runs} runs`,
+  );
   console.log(`  ${stats(times)}`);
   const total = [...rss.values()].reduce((a, b) => a + b, 0);
   console.log(`cluster resident memory (VmRSS, 5 s after ready, first run): ${total.toFixed(0)} MiB`);
