@@ -9,8 +9,6 @@ export interface NodeInfo {
   name: string;
   /** Address of the node on the cluster network (a test host the tool made). */
   ip: string;
-  /** Network namespace the node's processes run in (local provider). */
-  netns?: string;
 }
 
 export interface ClusterEndpoints {

@@ -72,6 +72,16 @@ export const COMPONENTS = [
 ] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
 
+/** A node of the local cluster: a network namespace of its own. */
+export interface LocalNode extends NodeInfo {
+  netns: string;
+}
+
+/** The network namespace the local provider runs a node's processes in. */
+export function netnsOf(clusterName: string, nodeName: string): string {
+  return `${clusterName}-${nodeName}`;
+}
+
 /** Addresses derived from the config; the one place that decides who gets which address. */
 export interface Layout {
   config: LocalClusterConfig;
@@ -80,7 +90,7 @@ export interface Layout {
   bridgeIp: string;
   prefix: number;
   dnsVip: string;
-  nodes: NodeInfo[];
+  nodes: LocalNode[];
   hostVeth: (node: NodeInfo) => string;
 }
 
@@ -89,7 +99,7 @@ export function layoutOf(config: LocalClusterConfig): Layout {
   const nodes = [1, 2, 3].map((i) => ({
     name: `node-${i}`,
     ip: hostInCidr(cidr, 10 + i),
-    netns: `${config.name}-node-${i}`,
+    netns: netnsOf(config.name, `node-${i}`),
   }));
   return {
     config,

@@ -5,6 +5,7 @@ import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
 import { identityOf, signalIfSame } from '../../util/proc.ts';
 import { iptablesArgs, removeResource } from './network.ts';
+import { netnsOf } from './config.ts';
 import { specId } from './process-spec.ts';
 import { readState, writeState, type Resource } from './state.ts';
 import {
@@ -130,7 +131,8 @@ export class LocalControl {
 
   private rulesFor(node: string): Rule[] {
     const me = this.info.nodes.find((n) => n.name === node);
-    if (!me?.netns) throw new EnvironmentError(`unknown node ${node}`);
+    if (!me) throw new EnvironmentError(`unknown node ${node}`);
+    const netns = netnsOf(this.info.name, me.name);
     const comment = ['-m', 'comment', '--comment', `kube-ha-drill:${this.info.name}:partition`];
     return this.info.nodes
       .filter((n) => n.name !== node)
@@ -139,14 +141,14 @@ export class LocalControl {
           kind: 'iptables',
           table: 'filter',
           chain: 'INPUT',
-          netns: me.netns,
+          netns,
           args: ['-s', `${peer.ip}/32`, ...comment, '-j', 'DROP'],
         },
         {
           kind: 'iptables',
           table: 'filter',
           chain: 'OUTPUT',
-          netns: me.netns,
+          netns,
           args: ['-d', `${peer.ip}/32`, ...comment, '-j', 'DROP'],
         },
       ]);

@@ -86,7 +86,7 @@ export async function createNetwork(layout: Layout, state: ClusterState): Promis
     args: ['-i', bridge, '-o', bridge, ...comment, '-j', 'ACCEPT'],
   });
   for (const node of layout.nodes) {
-    const ns = node.netns!;
+    const ns = node.netns;
     const hostEnd = layout.hostVeth(node);
     recordResource(dir, state, { kind: 'netns', name: ns });
     await ip(['netns', 'add', ns]);

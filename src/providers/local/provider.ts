@@ -346,7 +346,7 @@ async function build(
   const info: ClusterInfo = {
     name: config.name,
     provider: 'local',
-    nodes: layout.nodes,
+    nodes: layout.nodes.map(({ name, ip }) => ({ name, ip })),
     endpoints: {
       apiServer: lbUrl,
       apiServerOf: Object.fromEntries(layout.nodes.map((n) => [n.name, `https://${n.ip}:6443`])),

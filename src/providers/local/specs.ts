@@ -2,9 +2,8 @@
  * Command lines of the control-plane processes, as kubeadm's static pod
  * manifests would run them. Pure: paths in, ProcessSpecs out.
  */
-import type { Layout } from './config.ts';
+import type { Layout, LocalNode } from './config.ts';
 import { specId, type ProcessSpec } from './process-spec.ts';
-import type { NodeInfo } from '../../cluster/topology.ts';
 
 export interface NodePaths {
   etcdData: string;
@@ -47,7 +46,7 @@ function restartOf(layout: Layout, component: string): boolean {
   return !layout.config.noRestart.includes(component);
 }
 
-export function etcdSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: NodeInfo): ProcessSpec {
+export function etcdSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: LocalNode): ProcessSpec {
   const n = p.node[node.name]!;
   const c = layout.config;
   const initialCluster = layout.nodes.map((m) => `${m.name}=https://${m.ip}:2380`).join(',');
@@ -85,7 +84,7 @@ export function etcdSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: N
   };
 }
 
-export function apiserverSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: NodeInfo): ProcessSpec {
+export function apiserverSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: LocalNode): ProcessSpec {
   const etcdServers =
     layout.config.etcdTopology === 'stacked'
       ? 'https://127.0.0.1:2379'
@@ -128,7 +127,7 @@ export function controllerManagerSpec(
   layout: Layout,
   bin: Binaries,
   p: ClusterPaths,
-  node: NodeInfo,
+  node: LocalNode,
 ): ProcessSpec {
   const n = p.node[node.name]!;
   return {
@@ -159,7 +158,7 @@ export function controllerManagerSpec(
   };
 }
 
-export function schedulerSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: NodeInfo): ProcessSpec {
+export function schedulerSpec(layout: Layout, bin: Binaries, p: ClusterPaths, node: LocalNode): ProcessSpec {
   const n = p.node[node.name]!;
   return {
     id: specId('kube-scheduler', node.name),
@@ -196,7 +195,7 @@ export function haproxySpec(layout: Layout, bin: Binaries, configFile: string): 
 export function corednsSpec(
   layout: Layout,
   bin: Binaries,
-  node: NodeInfo,
+  node: LocalNode,
   replica: number,
   corefile: string,
 ): ProcessSpec {
