@@ -27,6 +27,7 @@ const name = () => matching(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters,
 const VERSION_ARGS = 'Arguments that make the binary print its version.';
 const EXPECT = 'Text the version output must contain; {version}, {bare}, {major}, {minor} are expanded.';
 
+/** One binary built from a Go module, with the command that makes it print its version. */
 const goBinary = object({
   name: name().describe('File name of the built binary.'),
   package: text().describe('Go package of the command, e.g. k8s.io/kubernetes/cmd/kube-apiserver.'),
@@ -51,6 +52,7 @@ const goBinary = object({
     ),
 });
 
+/** One Go module at a pinned version, and the binaries built from it. */
 const goBuild = object({
   name: name().describe('Name of the build; components/<name>/go.sum holds its dependency hashes.'),
   module: text().describe('Go module the binaries are built from.'),
@@ -68,6 +70,7 @@ const goBuild = object({
   binaries: z.array(goBinary, { error: 'must be a non-empty list' }).min(1),
 });
 
+/** A binary taken from a Debian package, with the command that makes it print its version. */
 const debianPackage = object({
   package: matching(/^[a-z0-9][a-z0-9+.-]+$/, 'is not a Debian package name'),
   binary: text().describe('Program the package installs, found on PATH.'),
