@@ -111,7 +111,7 @@ describe('state file reader, given hostile input', () => {
   it('names the file and what is wrong', () => {
     expect(() => parseState(JSON.stringify({ ...GOOD, schema: 1 }), '/x/state.json')).to.throw(
       EnvironmentError,
-      /\/x\/state\.json has schema 1; this version reads schema 2/,
+      /^\/x\/state\.json: schema: unsupported schema 1; this version reads schema 2$/,
     );
   });
 });

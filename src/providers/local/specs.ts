@@ -2,7 +2,7 @@
  * Command lines of the control-plane processes, as kubeadm's static pod
  * manifests would run them. Pure: paths in, ProcessSpecs out.
  */
-import type { Layout, LocalNode } from './config.ts';
+import type { ComponentName, Layout, LocalNode } from './config.ts';
 import { specId, type ProcessSpec } from './process-spec.ts';
 
 export interface NodePaths {
@@ -42,7 +42,7 @@ export const SERVICE_CIDR = '10.96.0.0/12';
 export const KUBERNETES_SERVICE_IP = '10.96.0.1';
 export const CLUSTER_DOMAIN = 'cluster.local';
 
-function restartOf(layout: Layout, component: string): boolean {
+function restartOf(layout: Layout, component: ComponentName): boolean {
   return !layout.config.noRestart.includes(component);
 }
 

@@ -1,9 +1,14 @@
+import { existsSync } from 'node:fs';
+
 /**
  * Where a cluster's files may live. The tool runs as root and writes and later deletes there, and the
  * path goes unquoted into config files and command lines: so only an absolute path of letters, digits
  * and . _ / -, with no . or .. segment and no doubled or trailing slash, and none of the machine's own
  * directories. Its length leaves room for HAProxy's stats socket (a unix socket path holds 107 bytes).
  */
+
+/** tmpfs when the machine has it, so etcd's fsyncs do not dominate latency. */
+export const DEFAULT_STATE_ROOT = existsSync('/dev/shm') ? '/dev/shm/kube-ha-drill' : '/run/kube-ha-drill';
 
 /** The characters a path written into a config file may hold. */
 export const SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
@@ -17,8 +22,7 @@ const SYSTEM_DIRS = (
 const KERNEL_TREES = ['/proc/', '/sys/', '/dev/'];
 
 /** Why `root` cannot be the state root, or undefined when it can. */
-export function stateRootProblem(root: unknown): string | undefined {
-  if (typeof root !== 'string') return 'must be a path';
+export function stateRootProblem(root: string): string | undefined {
   if (!root.startsWith('/')) return 'must be an absolute path';
   if (!SAFE_PATH.test(root))
     return 'may hold only letters, digits and . _ / - (it goes into config files and command lines)';

@@ -67,7 +67,7 @@ async function leftoverResources(name: string): Promise<Resource[]> {
     if (link === `${name}-br0`) found.push({ kind: 'bridge', name: link });
     else if (link.startsWith(`${name}-n`) && /-n\d+$/.test(link)) found.push({ kind: 'veth', name: link });
   }
-  for (const table of ['filter', 'nat']) {
+  for (const table of ['filter', 'nat'] as const) {
     const rules = await run('iptables', ['-w', '-t', table, '-S'], { allowFailure: true });
     for (const line of rules.stdout.split('\n')) {
       if (!line.startsWith('-A ') || !ruleBelongsTo(line, name)) continue;
