@@ -21,9 +21,8 @@ export class WatchProbe {
   private stopped = false;
   private resourceVersion?: string;
   private readonly seen = new Map<string, number>();
-  /** Acknowledged writes not judged yet, and how far the recorder's writes have been looked at. */
+  /** Acknowledged writes of the write probe not judged yet. */
   private waiting: WriteRecord[] = [];
-  private scanned = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -35,7 +34,11 @@ export class WatchProbe {
     private readonly intervalMs: number,
     /** The write probe whose objects this watch selects (by the run label). */
     private readonly writeProbe = 'api-write',
-  ) {}
+  ) {
+    recorder.onWrite((w) => {
+      if (w.probe === this.writeProbe && w.outcome === 'acked') this.waiting.push(w);
+    });
+  }
 
   start(): void {
     this.connect();
@@ -52,24 +55,13 @@ export class WatchProbe {
     this.judge(true);
   }
 
-  /** Takes in the write probe's acknowledged writes recorded since the last look. */
-  private takeNewWrites(): void {
-    const writes = this.recorder.timeline.writes;
-    for (; this.scanned < writes.length; this.scanned++) {
-      const w = writes[this.scanned]!;
-      if (w.probe === this.writeProbe && w.outcome === 'acked') this.waiting.push(w);
-    }
-  }
-
   /** Acknowledged writes of the write probe whose event has not arrived yet. */
   private pending(): WriteRecord[] {
-    this.takeNewWrites();
     return this.waiting.filter((w) => !this.seen.has(w.key));
   }
 
   /** Each acked write gets one sample, from its acknowledgement: delivered in time, or not. */
   private judge(final: boolean): void {
-    this.takeNewWrites();
     const t = now();
     this.waiting = this.waiting.filter((w) => {
       const seenAt = this.seen.get(w.key);
