@@ -3,9 +3,8 @@ import { apiserverReady } from '../cluster/health.ts';
 import type { ClusterControl } from '../cluster/control.ts';
 import { now } from '../observe/clock.ts';
 import type { Recorder } from '../observe/recorder.ts';
-import { EnvironmentError } from '../util/errors.ts';
-import { sleep } from '../util/proc.ts';
 import { loadTls } from '../util/tls-client.ts';
+import { waitUntil } from '../util/wait-until.ts';
 import type { Fault, InjectionRecord } from './fault.ts';
 
 /**
@@ -37,12 +36,11 @@ export class EtcdSnapshotRestore implements Fault {
     recorder.event('note', 'stopping every apiserver and etcd member to restore the snapshot');
     await ctl.restoreEtcdSnapshot(file);
     const tls = loadTls(ctl.info.adminTls);
-    const deadline = Date.now() + 60_000;
-    while (!(await apiserverReady(ctl.info.endpoints.apiServer, tls))) {
-      if (Date.now() > deadline)
-        throw new EnvironmentError('the API did not come back within 60 s after the etcd restore');
-      await sleep(200);
-    }
+    await waitUntil(() => apiserverReady(ctl.info.endpoints.apiServer, tls), {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      description: 'the API to come back after the etcd restore',
+    });
     recorder.event(
       'fault-heal',
       'every etcd member restored from the snapshot; apiservers started again',

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../util/errors.ts';
 import { cpuSecondsOf } from '../util/proc.ts';
 import { progress } from '../util/progress.ts';
+import { waitUntil } from '../util/wait-until.ts';
 import { fromWallClock, now } from './clock.ts';
 import { k6Samples, k6Summary } from './k6-results.ts';
 import type { LoadSummary, Sample } from './timeline.ts';
@@ -119,18 +120,23 @@ export class K6Load {
    * baseline begun after it is measured under the load asked for.
    */
   async ready(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.exitCode !== undefined)
-        throw new Error(`k6 exited (code ${this.exitCode}) before sending a request; see k6.log`);
-      try {
-        if (statSync(this.out).size > 0) return;
-      } catch {
-        // not written yet
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`k6 sent no request within ${timeoutMs / 1000} s; see k6.log`);
+    await waitUntil(
+      () => {
+        if (this.exitCode !== undefined)
+          throw new Error(`k6 exited (code ${this.exitCode}) before sending a request; see k6.log`);
+        try {
+          return statSync(this.out).size > 0;
+        } catch {
+          return false; // not written yet
+        }
+      },
+      {
+        timeoutMs,
+        intervalMs: 50,
+        description: "k6's first request",
+        error: (message) => new Error(`${message}; see k6.log`),
+      },
+    );
   }
 
   /**

@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { startTicksOf } from '../../util/proc.ts';
+import { pollUntil } from '../../util/wait-until.ts';
 import {
   logFileOf,
   type ProcessSpec,
@@ -243,8 +244,7 @@ async function stopAll(): Promise<void> {
     if (e.timer) clearTimeout(e.timer);
     e.child?.kill('SIGKILL');
   }
-  const deadline = Date.now() + 5000;
-  while (running.some((e) => e.child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await pollUntil(() => !running.some((e) => e.child), { timeoutMs: 5000, intervalMs: 50 });
   publish();
   supervisorEvent('supervisor stopped every process');
 }

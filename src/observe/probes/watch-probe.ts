@@ -1,5 +1,6 @@
 import https from 'node:https';
 import { withContext, type TlsMaterial } from '../../util/tls-client.ts';
+import { pollUntil } from '../../util/wait-until.ts';
 import { now } from '../clock.ts';
 import type { Recorder } from '../recorder.ts';
 import type { WriteRecord } from '../timeline.ts';
@@ -47,8 +48,7 @@ export class WatchProbe {
 
   /** Call after the write probe stopped: the last writes get their full timeout to arrive, no longer. */
   async stop(): Promise<void> {
-    const deadline = now() + this.timeoutMs;
-    while (now() < deadline && this.pending().length > 0) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => this.pending().length === 0, { timeoutMs: this.timeoutMs, intervalMs: 50 });
     this.stopped = true;
     clearInterval(this.timer);
     this.req?.destroy();
