@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../util/errors.ts';
+import { startProcess } from '../../util/exec.ts';
 import { isAlive, isSameProcess, signalIfSame, type ProcessIdentity } from '../../util/proc.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { waitUntil } from '../../util/wait-until.ts';
@@ -25,16 +25,17 @@ export async function startSupervisor(dir: string, settings: SupervisorSettings)
   mkdirSync(path.join(dir, 'plan.d'), { mode: 0o700 });
   mkdirSync(path.join(dir, 'logs'), { mode: 0o700 });
   writeFileAtomic(path.join(dir, 'supervisor.json'), JSON.stringify(settings));
-  const log = openSync(path.join(dir, 'logs', 'supervisor.log'), 'a');
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SUPERVISOR_SCRIPT, dir], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    cwd: path.dirname(SUPERVISOR_SCRIPT),
-  });
-  closeSync(log);
+  const child = startProcess(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), SUPERVISOR_SCRIPT, dir],
+    {
+      detached: true,
+      logFile: path.join(dir, 'logs', 'supervisor.log'),
+      cwd: path.dirname(SUPERVISOR_SCRIPT),
+    },
+  );
   child.unref();
   const pid = child.pid;
-  if (!pid) throw new EnvironmentError('could not start the supervisor process');
   // Wait until it has published its table: then it handles SIGHUP.
   const logHint = `(see ${path.join(dir, 'logs', 'supervisor.log')})`;
   return waitUntil(
