@@ -4,30 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { EnvironmentError } from '../../src/util/errors.ts';
 import { run, runSync, startProcess } from '../../src/util/exec.ts';
+import { caught, thrown } from '../caught.ts';
 
 const MISSING = 'khd-no-such-program';
-
-function thrown(fn: () => unknown): EnvironmentError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(EnvironmentError);
-    return err as EnvironmentError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('exec: the one seam to external programs', () => {
   it('a program that is not installed is the same error, with its fix, however it is started', async () => {
     const hint = { installHint: 'apt-get install it' };
-    let async: unknown;
-    await run(MISSING, [], hint).catch((err: unknown) => (async = err));
     const errors = [
-      async as EnvironmentError,
-      thrown(() => runSync(MISSING, [], hint)),
-      thrown(() => startProcess(MISSING, [], hint)),
-      thrown(() => startProcess(`/nonexistent/${MISSING}`, [], hint)),
+      (await thrown(run(MISSING, [], hint))) as EnvironmentError,
+      caught(() => runSync(MISSING, [], hint)),
+      caught(() => startProcess(MISSING, [], hint)),
+      caught(() => startProcess(`/nonexistent/${MISSING}`, [], hint)),
     ];
+    expect(errors[0]).to.be.instanceOf(EnvironmentError);
     for (const e of errors.slice(0, 3)) {
       expect(e.message).to.equal(`${MISSING} is not installed or not on PATH`);
       expect(e.fix).to.equal('apt-get install it');
@@ -40,7 +30,7 @@ describe('exec: the one seam to external programs', () => {
       'from env',
     );
     expect(runSync('sh', ['-c', 'exit 3'], { allowFailure: true }).exitCode).to.equal(3);
-    expect(thrown(() => runSync('sh', ['-c', 'echo bad >&2; exit 3'])).message).to.equal(
+    expect(caught(() => runSync('sh', ['-c', 'echo bad >&2; exit 3'])).message).to.equal(
       '`sh -c echo bad >&2; exit 3` failed (exit code 3): bad',
     );
   });

@@ -1,15 +1,7 @@
 import { expect } from 'chai';
 import { EnvironmentError, UsageError } from '../../src/util/errors.ts';
 import { pollUntil, waitUntil } from '../../src/util/wait-until.ts';
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { thrown } from '../caught.ts';
 
 describe('waitUntil: the one deadline-and-poll loop', () => {
   it('checks until the check returns a value, and returns that value', async () => {
@@ -38,7 +30,7 @@ describe('waitUntil: the one deadline-and-poll loop', () => {
   it('times out with an EnvironmentError naming what it waited for and how long', async () => {
     let calls = 0;
     const started = performance.now();
-    const err = await rejection(
+    const err = await thrown(
       waitUntil(
         () => {
           calls++;
@@ -54,7 +46,7 @@ describe('waitUntil: the one deadline-and-poll loop', () => {
   });
 
   it('states seconds from one second up, and makes the error the caller asks for', async () => {
-    const err = await rejection(
+    const err = await thrown(
       waitUntil(() => null, {
         timeoutMs: 1000,
         intervalMs: 250,
@@ -68,7 +60,7 @@ describe('waitUntil: the one deadline-and-poll loop', () => {
 
   it('stops at once with the error a check throws', async () => {
     let calls = 0;
-    const err = await rejection(
+    const err = await thrown(
       waitUntil(
         () => {
           if (++calls === 2) throw new EnvironmentError('the supervisor did not start');
