@@ -15,7 +15,6 @@ import type { ClusterInfo } from '../src/cluster/topology.ts';
 import { Observers } from '../src/drill/observers.ts';
 import { ensureProbeNamespace } from '../src/drill/readback.ts';
 import { Recorder } from '../src/observe/recorder.ts';
-import type { Sample } from '../src/observe/timeline.ts';
 import { validateScenario } from '../src/scenario/validate.ts';
 import { cpuSecondsOf, sleep } from '../src/util/proc.ts';
 
@@ -80,8 +79,9 @@ async function step(
   const cpu1 = clusterCpuSeconds(cluster.dir);
   const m1 = machineTicks();
   await observers.stop();
-  const phase = recorder.timeline.phases[0]!;
-  const api: Sample[] = recorder.timeline.samples.filter(
+  const timeline = recorder.finish();
+  const phase = timeline.phases[0]!;
+  const api = timeline.samples.filter(
     (s) => isApiProbe(s.probe) && s.start >= phase.start && s.start < phase.end,
   );
   const failures = new Map<string, number>();
@@ -89,7 +89,7 @@ async function step(
     const key = `${s.probe.startsWith('k6:') ? 'k6' : s.probe}: ${s.outcome} ${s.detail ?? ''}`.trim();
     failures.set(key, (failures.get(key) ?? 0) + 1);
   }
-  const h = recorder.timeline.harness;
+  const h = timeline.harness;
   const overSeconds = h?.overSeconds ?? seconds;
   return {
     rate,
@@ -105,7 +105,7 @@ async function step(
       machineBusyPercent: (100 * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total),
     },
     eventLoopP99Ms: h?.eventLoopDelay.p99Ms ?? null,
-    k6Dropped: recorder.timeline.load?.droppedIterations ?? 0,
+    k6Dropped: timeline.load?.droppedIterations ?? 0,
   };
 }
 

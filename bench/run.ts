@@ -8,7 +8,6 @@
  *                                            API P99 and errors of a healthy cluster at each k6
  *                                            rate, and the CPU of the cluster, the drill and k6
  */
-import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +17,7 @@ import { DEFAULT_PROVIDER, type ProviderName } from '../src/providers/names.ts';
 import { providerFor } from '../src/providers/registry.ts';
 import { main } from '../src/cli/main.ts';
 import { UsageError } from '../src/util/errors.ts';
+import { run } from '../src/util/exec.ts';
 import { repoRoot } from '../src/components/manifest.ts';
 import { capacity } from './capacity.ts';
 
@@ -62,13 +62,14 @@ async function drillWallTime(scenario: string): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-bench-drill-'));
   try {
     const t0 = performance.now();
-    const r = await execa('npm', ['run', '-s', 'drill', '--', scenario, '--report-dir', dir], {
+    const r = await run('npm', ['run', '-s', 'drill', '--', scenario, '--report-dir', dir], {
       cwd: repoRoot,
-      reject: false,
-      all: true,
+      allowFailure: true,
     });
     const seconds = (performance.now() - t0) / 1000;
-    const exit = r.all?.split('\n').find((l) => l.startsWith('exit code')) ?? `exit code ${r.exitCode}`;
+    const exit =
+      `${r.stdout}\n${r.stderr}`.split('\n').find((l) => l.startsWith('exit code')) ??
+      `exit code ${r.exitCode}`;
     const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
     const phases = report.timeline.phases.reduce((sum, p) => sum + (p.end - p.start), 0) / 1000;
     console.log(

@@ -1,4 +1,4 @@
-import type { Timeline } from '../observe/timeline.ts';
+import type { ReadonlyTimeline } from '../observe/timeline.ts';
 import {
   expectedBounds,
   serviceFailoverBound,
@@ -86,7 +86,7 @@ function failoverAnalysis(leader: LeaderAnalysis, bounds: ExpectedBound[]): Fail
   return analysis;
 }
 
-export function analyzeFigures(timeline: Timeline, s: AnalysisSettings): AnalysisFigures {
+export function analyzeFigures(timeline: ReadonlyTimeline, s: AnalysisSettings): AnalysisFigures {
   const run = runSpan(timeline);
   const apiProbes = [...new Set(timeline.samples.map((x) => x.probe).filter(isApiProbe))].sort();
   const leader = analyzeLeader(timeline.etcdStatus, run.faultInjectedAt);
@@ -119,7 +119,7 @@ export function analyzeFigures(timeline: Timeline, s: AnalysisSettings): Analysi
 }
 
 /** Everything a drill's timeline says, and the verdict of each SLO. Pure: data in, figures out. */
-export function analyze(timeline: Timeline, s: AnalysisSettings): Analysis {
+export function analyze(timeline: ReadonlyTimeline, s: AnalysisSettings): Analysis {
   const figures = analyzeFigures(timeline, s);
   return {
     ...figures,

@@ -1,4 +1,4 @@
-import type { Sample, Timeline } from '../observe/timeline.ts';
+import type { Sample, ReadonlyTimeline } from '../observe/timeline.ts';
 import type { FailoverBounds } from './bounds.ts';
 import { millis, offset, plural, seconds } from './format.ts';
 import type { LeaderAnalysis } from './leader.ts';
@@ -50,7 +50,7 @@ function notComparable(
 
 /** Each leader change the status polling saw, matched with an election in etcd's own log, and no election left over. */
 function leaderElectionsLog(
-  t: Timeline,
+  t: ReadonlyTimeline,
   span: RunSpan,
   leader: LeaderAnalysis,
   s: CrossCheckSettings,
@@ -103,7 +103,7 @@ function leaderElectionsLog(
 }
 
 /** The number of leader changes against etcd_server_leader_changes_seen_total of the members that ran throughout. */
-function leaderChangesMetric(t: Timeline, leader: LeaderAnalysis): CrossCheck {
+function leaderChangesMetric(t: ReadonlyTimeline, leader: LeaderAnalysis): CrossCheck {
   const base = {
     id: 'leader-changes-metric' as const,
     what: 'leader changes seen by polling, against the growth of etcd_server_leader_changes_seen_total',
@@ -143,8 +143,12 @@ interface CounterDelta {
 }
 
 /** Per member, the growth of a counter between its first and last good scrape. */
-function counterDeltas(t: Timeline, component: 'etcd' | 'kube-apiserver', counter: string): CounterDelta[] {
-  const byMember = new Map<string, typeof t.metrics>();
+function counterDeltas(
+  t: ReadonlyTimeline,
+  component: 'etcd' | 'kube-apiserver',
+  counter: string,
+): CounterDelta[] {
+  const byMember = new Map<string, (typeof t.metrics)[number][]>();
   for (const m of t.metrics) {
     if (m.component !== component || !m.ok || m.values[counter] === undefined) continue;
     const list = byMember.get(m.member);
@@ -169,7 +173,7 @@ function counterDeltas(t: Timeline, component: 'etcd' | 'kube-apiserver', counte
 }
 
 /** Each server's changes into DOWN (out of rotation), from HAProxy's recorded view. */
-export function markDowns(t: Timeline): { at: number; server: string; check?: string }[] {
+export function markDowns(t: ReadonlyTimeline): { at: number; server: string; check?: string }[] {
   const last = new Map<string, string>();
   const downs: { at: number; server: string; check?: string }[] = [];
   for (const x of t.lbStatus) {
@@ -186,7 +190,7 @@ export function markDowns(t: Timeline): { at: number; server: string; check?: st
  * inter, so it cannot come sooner than (fall - 1) x inter after the backend began to fail. A
  * mark-down sooner than that after the recorded injection means the injection was stamped late.
  */
-function lbMarkDown(t: Timeline, span: RunSpan, s: CrossCheckSettings): CrossCheck {
+function lbMarkDown(t: ReadonlyTimeline, span: RunSpan, s: CrossCheckSettings): CrossCheck {
   const { haproxyInterMs: inter, haproxyFall: fall } = s.bounds;
   const earliest = inter === undefined || fall === undefined ? 0 : (fall - 1) * inter - s.lbPollMs;
   const base = {
@@ -235,7 +239,7 @@ function is5xx(s: Sample): boolean {
 }
 
 /** 5xx answers the clients saw against the 5xx the apiservers counted (they count their own; clients see only some). */
-function apiserver5xx(t: Timeline): CrossCheck {
+function apiserver5xx(t: ReadonlyTimeline): CrossCheck {
   const base = {
     id: 'apiserver-5xx' as const,
     what: "HTTP 5xx answers seen by the probes and k6, against the apiservers' own apiserver_request_total",
@@ -269,7 +273,7 @@ function apiserver5xx(t: Timeline): CrossCheck {
 }
 
 /** k6's own count and P99 against the requests of k6 in the timeline. */
-function loadChecks(t: Timeline): CrossCheck[] {
+function loadChecks(t: ReadonlyTimeline): CrossCheck[] {
   const k6 = t.samples.filter((s) => s.probe.startsWith('k6:'));
   const countBase = {
     id: 'load-requests' as const,
@@ -322,7 +326,7 @@ function loadChecks(t: Timeline): CrossCheck[] {
 
 /** Every cross-check the recorded evidence allows. Pure. */
 export function crossChecks(
-  t: Timeline,
+  t: ReadonlyTimeline,
   span: RunSpan,
   leader: LeaderAnalysis,
   s: CrossCheckSettings,

@@ -1,4 +1,4 @@
-import type { Phase, PhaseName, Timeline } from '../observe/timeline.ts';
+import type { Phase, PhaseName, ReadonlyTimeline } from '../observe/timeline.ts';
 
 /** The stretch of wall-clock time a timeline covers, and when the fault went in and came out. */
 export interface RunSpan {
@@ -21,7 +21,7 @@ export interface RunSpan {
 export type PhaseOrOutside = PhaseName | 'outside-phases';
 
 /** Every time the timeline holds, so the span is right even for a run aborted before its first phase ended. */
-function allTimes(timeline: Timeline): number[] {
+function allTimes(timeline: ReadonlyTimeline): number[] {
   const times: number[] = [];
   for (const p of timeline.phases) times.push(p.start, p.end);
   for (const e of timeline.events) times.push(e.at);
@@ -31,7 +31,7 @@ function allTimes(timeline: Timeline): number[] {
   return times;
 }
 
-export function runSpan(timeline: Timeline): RunSpan {
+export function runSpan(timeline: ReadonlyTimeline): RunSpan {
   let start = Infinity;
   let end = -Infinity;
   for (const t of allTimes(timeline)) {

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -20,7 +19,7 @@ import {
 } from './provenance.ts';
 import { checkReportedVersion, expand, versionVars } from './version-check.ts';
 import { EnvironmentError } from '../util/errors.ts';
-import { run } from '../util/exec.ts';
+import { run, runSync } from '../util/exec.ts';
 import { progress } from '../util/progress.ts';
 import { which } from '../util/which.ts';
 
@@ -257,8 +256,9 @@ export function provisionedRecords(
       continue;
     }
     verifyDebianFile(p.package, file);
-    const version =
-      spawnSync('dpkg-query', ['-W', '-f=${Version}', p.package], { encoding: 'utf8' }).stdout?.trim() ?? '';
+    const version = runSync('dpkg-query', ['-W', '-f=${Version}', p.package], {
+      allowFailure: true,
+    }).stdout.trim();
     const sha256 = sha256FileSync(file);
     records.push({
       name: p.binary,

@@ -89,7 +89,7 @@ export function drillReport(run: DrillRun): Report {
       lbPollMs: LB_POLL_MS,
       loadRate: req.scenario.load.rate,
     },
-    timeline: run.recorder.timeline,
+    timeline: run.timeline,
     ...(abortReason !== undefined ? { abortReason } : {}),
   });
   report.verdicts.push(recoveredHealthVerdict(run));

@@ -15,6 +15,7 @@ import { checkTargetExists, targetOf } from '../faults/targets.ts';
 import type { AcquiredCluster, Provider } from '../providers/provider.ts';
 import { fromWallClock } from '../observe/clock.ts';
 import { Recorder } from '../observe/recorder.ts';
+import type { ReadonlyTimeline } from '../observe/timeline.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { CleanupStack } from '../util/cleanup-stack.ts';
 import { EnvironmentError, errorMessage } from '../util/errors.ts';
@@ -42,7 +43,8 @@ export interface DrillRun {
   startedAt: Date;
   endedAt: Date;
   cluster?: ClusterInfo;
-  recorder: Recorder;
+  /** Everything observed, frozen once the cleanup (which adds the process events) is done. */
+  timeline: ReadonlyTimeline;
   injections: string[];
   /** Health of every component after recovery, one line each; empty when not checked. */
   finalHealth: ComponentHealth[];
@@ -54,12 +56,11 @@ export interface DrillRun {
 export async function runDrill(req: DrillRequest): Promise<DrillRun> {
   const cleanup = new CleanupStack();
   const recorder = new Recorder();
-  const run: DrillRun = {
+  const run: Omit<DrillRun, 'timeline'> = {
     request: req,
     runId: randomBytes(3).toString('hex'),
     startedAt: new Date(),
     endedAt: new Date(),
-    recorder,
     injections: [],
     finalHealth: [],
     status: 'completed',
@@ -184,7 +185,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     progress(
       'reading back every write (through the API and straight from etcd) and checking every component',
     );
-    const writes = recorder.timeline.writes;
+    const writes = recorder.writesSoFar();
     const [api, etcd, health] = await Promise.all([
       readBack(cluster.endpoints.kubeconfig, writes),
       etcdReadBack(
@@ -207,7 +208,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     run.cleanupErrors = await cleanup.unwind();
     run.endedAt = new Date();
   }
-  return run;
+  return { ...run, timeline: recorder.finish() };
 }
 
 /** The supervisor stamps its events with its own wall clock: moved onto the drill's clock here. */
@@ -216,5 +217,4 @@ function mergeProcessEvents(cluster: AcquiredCluster, recorder: Recorder): void 
     const data = { component: e.component, node: e.node, pid: e.pid ?? null };
     recorder.event(e.kind, e.message, data, fromWallClock(e.at));
   }
-  recorder.timeline.events.sort((a, b) => a.at - b.at);
 }

@@ -1,10 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../util/errors.ts';
+import { startProcess } from '../util/exec.ts';
 import { cpuSecondsOf } from '../util/proc.ts';
 import { progress } from '../util/progress.ts';
+import { waitUntil } from '../util/wait-until.ts';
 import { fromWallClock, now } from './clock.ts';
 import { k6Samples, k6Summary } from './k6-results.ts';
 import type { LoadSummary, Sample } from './timeline.ts';
@@ -66,11 +68,10 @@ export class K6Load {
 
   start(): void {
     const host = new URL(this.o.baseUrl).hostname;
-    const log = openSync(path.join(this.o.workDir, 'k6.log'), 'a');
     const mix = Object.entries(this.o.mix)
       .map(([k, v]) => `${k}=${v}`)
       .join(',');
-    this.child = spawn(
+    this.child = startProcess(
       this.o.k6,
       [
         'run',
@@ -83,9 +84,8 @@ export class K6Load {
         K6_SCRIPT,
       ],
       {
-        stdio: ['ignore', log, log],
+        logFile: path.join(this.o.workDir, 'k6.log'),
         env: {
-          ...process.env,
           K6_NO_USAGE_REPORT: 'true',
           // k6's TLS (Go's) takes its roots from this file: the cluster's CA, and nothing else.
           SSL_CERT_FILE: this.o.ca,
@@ -104,7 +104,6 @@ export class K6Load {
         },
       },
     );
-    closeSync(log); // k6 has its own copy
     this.exited = new Promise((resolve) => {
       this.child!.on('exit', (code) => resolve((this.exitCode = code)));
       this.child!.on('error', () => resolve((this.exitCode = -1)));
@@ -119,18 +118,23 @@ export class K6Load {
    * baseline begun after it is measured under the load asked for.
    */
   async ready(timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (this.exitCode !== undefined)
-        throw new Error(`k6 exited (code ${this.exitCode}) before sending a request; see k6.log`);
-      try {
-        if (statSync(this.out).size > 0) return;
-      } catch {
-        // not written yet
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`k6 sent no request within ${timeoutMs / 1000} s; see k6.log`);
+    await waitUntil(
+      () => {
+        if (this.exitCode !== undefined)
+          throw new Error(`k6 exited (code ${this.exitCode}) before sending a request; see k6.log`);
+        try {
+          return statSync(this.out).size > 0;
+        } catch {
+          return false; // not written yet
+        }
+      },
+      {
+        timeoutMs,
+        intervalMs: 50,
+        description: "k6's first request",
+        error: (message) => new Error(`${message}; see k6.log`),
+      },
+    );
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { DeepReadonly } from '../util/freeze.ts';
+
 /**
  * The run's timeline: everything a drill observed, in milliseconds since the
  * Unix epoch on the drill's own clock (src/observe/clock.ts: monotonic, so a
@@ -168,6 +170,9 @@ export interface Timeline {
   load?: LoadSummary;
   harness?: HarnessUsage;
 }
+
+/** A timeline as the analysis and the reports read it, and as Recorder.finish() hands it out (frozen). */
+export type ReadonlyTimeline = DeepReadonly<Timeline>;
 
 export function emptyTimeline(): Timeline {
   return {

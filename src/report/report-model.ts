@@ -2,7 +2,7 @@ import { analyze, type AnalysisFigures, type AnalysisSettings } from '../analysi
 import type { HealthRules } from '../analysis/availability.ts';
 import type { FailoverBounds } from '../analysis/bounds.ts';
 import type { Slos, Verdict } from '../analysis/verdict.ts';
-import type { Timeline } from '../observe/timeline.ts';
+import type { ReadonlyTimeline } from '../observe/timeline.ts';
 import { errorMessage, ExitCode } from '../util/errors.ts';
 import { encodeTimeline, type EncodedTimeline } from './timeline-codec.ts';
 
@@ -81,7 +81,7 @@ export interface ReportInput {
   cluster: Report['cluster'];
   slos: Slos;
   judging: Judging;
-  timeline: Timeline;
+  timeline: ReadonlyTimeline;
   /** Set when the run stopped before its end: the report then says what was measured so far. */
   abortReason?: string;
 }

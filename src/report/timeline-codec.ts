@@ -2,6 +2,7 @@ import type {
   EtcdStatusSample,
   Outcome,
   Phase,
+  ReadonlyTimeline,
   Sample,
   Timeline,
   TimelineEvent,
@@ -80,7 +81,7 @@ function outcomeCode(s: Sample): string {
   return code;
 }
 
-function allTimes(t: Timeline): number[] {
+function allTimes(t: ReadonlyTimeline): number[] {
   return [
     ...t.phases.flatMap((p) => [p.start, p.end]),
     ...t.events.map((e) => e.at),
@@ -136,7 +137,7 @@ function grouped<T>(items: readonly T[], nameOf: (item: T) => string) {
   return { names, groups, order };
 }
 
-export function encodeTimeline(timeline: Timeline): EncodedTimeline {
+export function encodeTimeline(timeline: ReadonlyTimeline): EncodedTimeline {
   const base = exactBase(allTimes(timeline));
   const rel = (t: number) => t - base;
   const table = new StringTable();

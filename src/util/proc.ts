@@ -1,4 +1,5 @@
 import { readFileSync, readlinkSync } from 'node:fs';
+import { pollUntil } from './wait-until.ts';
 
 /** The command line of a live process, or undefined when there is none. */
 export function cmdline(pid: number): string | undefined {
@@ -91,12 +92,7 @@ export function executableOf(pid: number): string | undefined {
 }
 
 export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) return true;
-    await sleep(50);
-  }
-  return !isAlive(pid);
+  return (await pollUntil(() => !isAlive(pid), { timeoutMs, intervalMs: 50 })) ?? false;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { downloadModule, requireFreeSpace, requireGo } from '../../src/components/go-toolchain.ts';
 import { EnvironmentError, UsageError } from '../../src/util/errors.ts';
+import { thrown } from '../caught.ts';
 import { cli, repo, testComponents } from './helpers.ts';
 
 /** Runs the tool's entry point as an unprivileged user (nobody). */
@@ -19,15 +20,6 @@ function asNobody(args: string[], env: Record<string, string> = {}) {
       env: { HOME: os.tmpdir(), KHD_NO_LAZY_SETUP: '1', ...env },
     },
   );
-}
-
-async function thrown(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected an error');
 }
 
 describe('clear errors for bad input and hostile conditions', function () {

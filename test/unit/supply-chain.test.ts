@@ -25,6 +25,7 @@ import { provisionedRecords } from '../../src/components/provision.ts';
 import { writeProvenance } from '../../src/components/provenance.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
 import { which } from '../../src/util/which.ts';
+import { caught } from '../caught.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 /** Every temporary directory a test makes, removed when the file's tests are done. */
@@ -38,16 +39,6 @@ after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const isRoot = process.geteuid?.() === 0;
-
-function caught(fn: () => unknown): EnvironmentError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(EnvironmentError);
-    return err as EnvironmentError;
-  }
-  throw new Error('expected an EnvironmentError');
-}
 
 /** What a runner might have exported to weaken a build. */
 const HOSTILE = {

@@ -1,5 +1,6 @@
 import https from 'node:https';
 import { withContext, type TlsMaterial } from '../../util/tls-client.ts';
+import { pollUntil } from '../../util/wait-until.ts';
 import { now } from '../clock.ts';
 import type { Recorder } from '../recorder.ts';
 import type { WriteRecord } from '../timeline.ts';
@@ -21,9 +22,8 @@ export class WatchProbe {
   private stopped = false;
   private resourceVersion?: string;
   private readonly seen = new Map<string, number>();
-  /** Acknowledged writes not judged yet, and how far the recorder's writes have been looked at. */
+  /** Acknowledged writes of the write probe not judged yet. */
   private waiting: WriteRecord[] = [];
-  private scanned = 0;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -35,7 +35,11 @@ export class WatchProbe {
     private readonly intervalMs: number,
     /** The write probe whose objects this watch selects (by the run label). */
     private readonly writeProbe = 'api-write',
-  ) {}
+  ) {
+    recorder.onWrite((w) => {
+      if (w.probe === this.writeProbe && w.outcome === 'acked') this.waiting.push(w);
+    });
+  }
 
   start(): void {
     this.connect();
@@ -44,32 +48,20 @@ export class WatchProbe {
 
   /** Call after the write probe stopped: the last writes get their full timeout to arrive, no longer. */
   async stop(): Promise<void> {
-    const deadline = now() + this.timeoutMs;
-    while (now() < deadline && this.pending().length > 0) await new Promise((r) => setTimeout(r, 50));
+    await pollUntil(() => this.pending().length === 0, { timeoutMs: this.timeoutMs, intervalMs: 50 });
     this.stopped = true;
     clearInterval(this.timer);
     this.req?.destroy();
     this.judge(true);
   }
 
-  /** Takes in the write probe's acknowledged writes recorded since the last look. */
-  private takeNewWrites(): void {
-    const writes = this.recorder.timeline.writes;
-    for (; this.scanned < writes.length; this.scanned++) {
-      const w = writes[this.scanned]!;
-      if (w.probe === this.writeProbe && w.outcome === 'acked') this.waiting.push(w);
-    }
-  }
-
   /** Acknowledged writes of the write probe whose event has not arrived yet. */
   private pending(): WriteRecord[] {
-    this.takeNewWrites();
     return this.waiting.filter((w) => !this.seen.has(w.key));
   }
 
   /** Each acked write gets one sample, from its acknowledgement: delivered in time, or not. */
   private judge(final: boolean): void {
-    this.takeNewWrites();
     const t = now();
     this.waiting = this.waiting.filter((w) => {
       const seenAt = this.seen.get(w.key);

@@ -6,16 +6,18 @@
  * closes, the helper exits and the kernel releases the lock, so a stale
  * lock cannot outlive its holder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { EnvironmentError } from '../../util/errors.ts';
+import { startProcess } from '../../util/exec.ts';
 import type { LocalClusterConfig } from './config.ts';
 import { ensureStateRoot } from './secure-dir.ts';
 
 /** flock's exit code when the lock is held by someone else (-n). */
 const CONFLICT = 75;
+const INSTALL_FLOCK = 'install util-linux (it provides flock): `apt-get install util-linux`';
 
 interface Holder {
   pid: number;
@@ -29,10 +31,10 @@ export function lockFileOf(config: LocalClusterConfig): string {
 
 /** Takes the cluster's lock or refuses at once, naming who holds it. */
 async function acquire(file: string, command: string): Promise<ChildProcess> {
-  const child = spawn(
+  const child = startProcess(
     'flock',
     ['--nonblock', '--conflict-exit-code', String(CONFLICT), file, '-c', 'echo locked; exec cat'],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
+    { stdio: ['pipe', 'pipe', 'pipe'], installHint: INSTALL_FLOCK },
   );
   const outcome = await new Promise<'locked' | number | Error>((resolve) => {
     let out = '';
@@ -49,10 +51,7 @@ async function acquire(file: string, command: string): Promise<ChildProcess> {
     return child;
   }
   if (outcome instanceof Error)
-    throw new EnvironmentError(
-      `cannot lock ${file}: ${outcome.message}`,
-      'install util-linux (it provides flock): `apt-get install util-linux`',
-    );
+    throw new EnvironmentError(`cannot lock ${file}: ${outcome.message}`, INSTALL_FLOCK);
   if (outcome === CONFLICT) {
     const h = readHolder(file);
     throw new EnvironmentError(

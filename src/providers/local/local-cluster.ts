@@ -5,7 +5,7 @@ import { apiserverReady, leaseHolder } from '../../cluster/health.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { now } from '../../observe/clock.ts';
 import { EnvironmentError } from '../../util/errors.ts';
-import { sleep } from '../../util/proc.ts';
+import { waitUntil } from '../../util/wait-until.ts';
 import { loadTls } from '../../util/tls-client.ts';
 import type {
   AcquiredCluster,
@@ -190,7 +190,12 @@ export class LocalCluster implements AcquiredCluster {
         healed = true;
         const at = now();
         await this.control.restoreEtcdSnapshot(snapshot);
-        await this.apiReady(RESTORE_READY_TIMEOUT_MS, 'after the etcd restore');
+        const tls = loadTls(this.info.adminTls);
+        await waitUntil(() => apiserverReady(this.info.endpoints.apiServer, tls), {
+          timeoutMs: RESTORE_READY_TIMEOUT_MS,
+          intervalMs: 200,
+          description: 'the API to come back after the etcd restore',
+        });
         return {
           at,
           description: 'every etcd member restored from the snapshot; apiservers started again',
@@ -198,15 +203,5 @@ export class LocalCluster implements AcquiredCluster {
         };
       },
     };
-  }
-
-  private async apiReady(timeoutMs: number, when: string): Promise<void> {
-    const tls = loadTls(this.info.adminTls);
-    const deadline = Date.now() + timeoutMs;
-    while (!(await apiserverReady(this.info.endpoints.apiServer, tls))) {
-      if (Date.now() > deadline)
-        throw new EnvironmentError(`the API did not come back within ${timeoutMs / 1000} s ${when}`);
-      await sleep(200);
-    }
   }
 }

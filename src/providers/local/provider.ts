@@ -9,9 +9,10 @@ import type { Components } from '../../components/components.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { EnvironmentError, errorMessage } from '../../util/errors.ts';
 import { portFree } from '../../util/net.ts';
-import { isAlive, sleep } from '../../util/proc.ts';
+import { isAlive } from '../../util/proc.ts';
 import { progress } from '../../util/progress.ts';
 import { loadTls } from '../../util/tls-client.ts';
+import { waitUntil } from '../../util/wait-until.ts';
 import { apiserverReady, etcdStatus, httpOk, leaseHolder } from '../../cluster/health.ts';
 import { makePki, writeKubeconfig, type Pki } from '../../cluster/pki.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
@@ -477,25 +478,32 @@ async function waitFor(
 ): Promise<void> {
   const t0 = Date.now();
   let lastReport = t0;
-  while (Date.now() < deadline) {
-    interrupt.check();
-    if (await check().catch(() => false)) {
-      progress(`${what} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
-      return;
-    }
-    if (Date.now() - lastReport > 10_000) {
-      progress(`waiting: ${what} (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
-      lastReport = Date.now();
-    }
-    await sleep(200);
-  }
-  const crashed = (readProcessTable(dir)?.processes ?? [])
-    .filter((p) => p.restarts > 0)
-    .map((p) => `${p.id} (${p.restarts} restarts)`);
-  throw new EnvironmentError(
-    `timed out waiting for: ${what}${crashed.length ? `; crashing: ${crashed.join(', ')}` : ''}`,
-    'read the component logs named below',
+  await waitUntil(
+    async () => {
+      interrupt.check();
+      if (await check().catch(() => false)) return true;
+      if (Date.now() - lastReport > 10_000) {
+        progress(`waiting: ${what} (${((Date.now() - t0) / 1000).toFixed(0)}s)`);
+        lastReport = Date.now();
+      }
+      return false;
+    },
+    {
+      timeoutMs: Math.max(0, deadline - t0),
+      intervalMs: 200,
+      description: what,
+      error: (message) => {
+        const crashed = (readProcessTable(dir)?.processes ?? [])
+          .filter((p) => p.restarts > 0)
+          .map((p) => `${p.id} (${p.restarts} restarts)`);
+        return new EnvironmentError(
+          `${message}${crashed.length ? `; crashing: ${crashed.join(', ')}` : ''}`,
+          'read the component logs named below',
+        );
+      },
+    },
   );
+  progress(`${what} (${((Date.now() - t0) / 1000).toFixed(1)}s)`);
 }
 
 /** Removes the cluster and everything it made; returns what was removed and anything that could not be. */

@@ -1,10 +1,11 @@
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from '../../util/errors.ts';
-import { isAlive, isSameProcess, signalIfSame, sleep, type ProcessIdentity } from '../../util/proc.ts';
+import { startProcess } from '../../util/exec.ts';
+import { isAlive, isSameProcess, signalIfSame, type ProcessIdentity } from '../../util/proc.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { waitUntil } from '../../util/wait-until.ts';
 import type { ProcessSpec, ProcessTable, SupervisorEvent, SupervisorSettings } from './process-spec.ts';
 
 const SUPERVISOR_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'supervisor.ts');
@@ -24,27 +25,28 @@ export async function startSupervisor(dir: string, settings: SupervisorSettings)
   mkdirSync(path.join(dir, 'plan.d'), { mode: 0o700 });
   mkdirSync(path.join(dir, 'logs'), { mode: 0o700 });
   writeFileAtomic(path.join(dir, 'supervisor.json'), JSON.stringify(settings));
-  const log = openSync(path.join(dir, 'logs', 'supervisor.log'), 'a');
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), SUPERVISOR_SCRIPT, dir], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    cwd: path.dirname(SUPERVISOR_SCRIPT),
-  });
-  closeSync(log);
+  const child = startProcess(
+    process.execPath,
+    ['--import', import.meta.resolve('tsx'), SUPERVISOR_SCRIPT, dir],
+    {
+      detached: true,
+      logFile: path.join(dir, 'logs', 'supervisor.log'),
+      cwd: path.dirname(SUPERVISOR_SCRIPT),
+    },
+  );
   child.unref();
   const pid = child.pid;
-  if (!pid) throw new EnvironmentError('could not start the supervisor process');
   // Wait until it has published its table: then it handles SIGHUP.
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const table = readProcessTable(dir);
-    if (table?.supervisorPid === pid && table.supervisorStartTicks !== undefined)
-      return { pid, startTicks: table.supervisorStartTicks };
-    if (!isAlive(pid)) break;
-    await sleep(50);
-  }
-  throw new EnvironmentError(
-    `the supervisor did not start (see ${path.join(dir, 'logs', 'supervisor.log')})`,
+  const logHint = `(see ${path.join(dir, 'logs', 'supervisor.log')})`;
+  return waitUntil(
+    () => {
+      const table = readProcessTable(dir);
+      if (table?.supervisorPid === pid && table.supervisorStartTicks !== undefined)
+        return { pid, startTicks: table.supervisorStartTicks };
+      if (!isAlive(pid)) throw new EnvironmentError(`the supervisor did not start ${logHint}`);
+      return undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 50, description: `the supervisor to start ${logHint}` },
   );
 }
 
@@ -109,13 +111,13 @@ export async function waitForRunning(
   timeoutMs: number,
   notPid?: number,
 ): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const p = readProcessTable(dir)?.processes.find((x) => x.id === id);
-    if (p?.state === 'running' && p.pid && p.pid !== notPid && isAlive(p.pid)) return p.pid;
-    await sleep(50);
-  }
-  throw new EnvironmentError(`${id} did not reach running within ${timeoutMs} ms`);
+  return waitUntil(
+    () => {
+      const p = readProcessTable(dir)?.processes.find((x) => x.id === id);
+      return p?.state === 'running' && p.pid && p.pid !== notPid && isAlive(p.pid) ? p.pid : undefined;
+    },
+    { timeoutMs, intervalMs: 50, description: `${id} to be running` },
+  );
 }
 
 /**
@@ -131,13 +133,13 @@ export async function setHolds(
 ): Promise<void> {
   writeFileAtomic(path.join(dir, 'holds.json'), JSON.stringify(ids));
   wakeSupervisor(dir, supervisor);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const t = readProcessTable(dir);
-    if (ids.every((id) => t?.processes.find((p) => p.id === id)?.state === 'stopped')) return;
-    await sleep(50);
-  }
-  throw new EnvironmentError(`the supervisor did not stop ${ids.join(', ')} within ${timeoutMs} ms`);
+  await waitUntil(
+    () => {
+      const t = readProcessTable(dir);
+      return ids.every((id) => t?.processes.find((p) => p.id === id)?.state === 'stopped');
+    },
+    { timeoutMs, intervalMs: 50, description: `the supervisor to stop ${ids.join(', ')}` },
+  );
 }
 
 export function readHolds(dir: string): string[] {

@@ -6,7 +6,7 @@
  *   SIGHUP   read plan.d/ again and start processes not yet known; apply holds.json
  *   SIGTERM  stop every process (KILL: the cluster is being removed, nothing to drain) and exit
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   appendFileSync,
   lstatSync,
@@ -19,7 +19,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import { describeError } from '../../util/errors.ts';
+import { startProcess } from '../../util/exec.ts';
 import { startTicksOf } from '../../util/proc.ts';
+import { pollUntil } from '../../util/wait-until.ts';
 import {
   logFileOf,
   type ProcessSpec,
@@ -92,12 +95,11 @@ function publish(): void {
   });
 }
 
-/** ip netns exec and unshare both exec in place: the pid we get is the component's own. */
+/** unshare execs in place, as ip netns exec (startProcess's netns) does: the pid we get is the component's own. */
 function commandLine(spec: ProcessSpec): [string, string[]] {
   let argv = [spec.command, ...spec.args];
   if (spec.hostname)
     argv = ['unshare', '--uts', '--', 'sh', '-c', 'hostname "$0" && exec "$@"', spec.hostname, ...argv];
-  if (spec.netns) argv = ['ip', 'netns', 'exec', spec.netns, ...argv];
   return [argv[0]!, argv.slice(1)];
 }
 
@@ -106,17 +108,28 @@ function start(entry: Entry): void {
   // Without a log file (no room for one) the process still runs; its output is lost, and counted.
   let log: number | 'ignore' = 'ignore';
   tryWrite(() => (log = openSync(logFileOf(dir, spec.id), 'a')));
+  const note = (text: string) =>
+    tryWrite(() => appendFileSync(logFileOf(dir, spec.id), `supervisor: ${text}\n`));
   const [cmd, args] = commandLine(spec);
-  const child = spawn(cmd, args, {
-    stdio: ['ignore', log, log],
-    env: { ...process.env, ...spec.env },
-    detached: true, // own process group: a signal to the supervisor's group does not reach it
-  });
-  if (typeof log === 'number') closeSync(log); // the child has its own copy
-  // A program that cannot be started exits like one that crashed: logged, then restarted after the back-off.
-  child.on('error', (err) => {
-    tryWrite(() => appendFileSync(logFileOf(dir, spec.id), `supervisor: cannot start: ${err.message}\n`));
-  });
+  let child: ChildProcess;
+  try {
+    child = startProcess(cmd, args, {
+      netns: spec.netns,
+      stdio: ['ignore', log, log],
+      env: spec.env,
+      detached: true, // own process group: a signal to the supervisor's group does not reach it
+    });
+  } catch (err) {
+    // A program that cannot be started at all (not installed, not executable) is logged, and left stopped.
+    note(`cannot start: ${describeError(err)}`);
+    entry.status = { ...entry.status, pid: null, startTicks: null, state: 'stopped' };
+    publish();
+    return;
+  } finally {
+    if (typeof log === 'number') closeSync(log); // the child has its own copy
+  }
+  // A later error of the process (a failed signal) is logged; its exit is handled below, as a crash.
+  child.on('error', (err) => note(err.message));
   const startedAt = Date.now();
   entry.child = child;
   entry.status = {
@@ -243,8 +256,7 @@ async function stopAll(): Promise<void> {
     if (e.timer) clearTimeout(e.timer);
     e.child?.kill('SIGKILL');
   }
-  const deadline = Date.now() + 5000;
-  while (running.some((e) => e.child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await pollUntil(() => !running.some((e) => e.child), { timeoutMs: 5000, intervalMs: 50 });
   publish();
   supervisorEvent('supervisor stopped every process');
 }
