@@ -14,7 +14,6 @@ import { cmdline } from '../src/util/proc.ts';
 import { BENCH_USAGE, parseBenchArgs } from '../src/cli/bench-args.ts';
 import { repoRoot } from '../src/components/manifest.ts';
 import { capacity } from './capacity.ts';
-import { main } from '../src/cli/main.ts';
 
 function stats(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);
@@ -85,7 +84,8 @@ async function drillWallTime(scenario: string): Promise<void> {
   }
 }
 
-main(async (argv) => {
+/** `bench`: runs one benchmark and prints its figures. */
+export async function benchCommand(argv: readonly string[]): Promise<number | void> {
   const cmd = parseBenchArgs(argv);
   switch (cmd.command) {
     case 'help':
@@ -98,4 +98,4 @@ main(async (argv) => {
     case 'drill':
       return void (await drillWallTime(cmd.scenario));
   }
-});
+}

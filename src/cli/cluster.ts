@@ -5,9 +5,9 @@ import { clusterStatus } from '../cluster/local/status.ts';
 import { withClusterLock } from '../cluster/local/cluster-lock.ts';
 import { resolveLocalConfig } from '../cluster/local/config.ts';
 import { CLUSTER_USAGE, parseClusterArgs } from './cluster-args.ts';
-import { main } from './main.ts';
 
-main(async (argv) => {
+/** `cluster up | down | status`: the local cluster on its own, outside a drill. */
+export async function clusterCommand(argv: readonly string[]): Promise<number> {
   const cmd = parseClusterArgs(argv);
   if (cmd.command === 'help') {
     console.log(CLUSTER_USAGE);
@@ -79,4 +79,4 @@ main(async (argv) => {
       return s.loadBalancerReady && s.rows.every((r) => r.healthy) ? 0 : 1;
     }
   }
-});
+}

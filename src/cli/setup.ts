@@ -4,9 +4,9 @@ import { unpinnedWarning } from '../components/pins.ts';
 import { provision } from '../components/provision.ts';
 import { formatDuration } from '../util/progress.ts';
 import { parseSetupArgs, SETUP_USAGE } from './setup-args.ts';
-import { main } from './main.ts';
 
-main(async (argv) => {
+/** `setup`: installs and builds the pinned components into the cache. */
+export async function setupCommand(argv: readonly string[]): Promise<number> {
   const cmd = parseSetupArgs(argv);
   if (cmd.command === 'help') {
     console.log(SETUP_USAGE);
@@ -23,4 +23,4 @@ main(async (argv) => {
   if (notPinned.length > 0) console.warn(unpinnedWarning(notPinned));
   console.log(`setup done in ${formatDuration(Date.now() - t0)}; cache: ${cacheRoot()}`);
   return 0;
-});
+}

@@ -1,12 +1,41 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { BENCH_SPEC, BENCH_USAGE, parseBenchArgs } from '../../src/cli/bench-args.ts';
 import { CLUSTER_SPEC, CLUSTER_USAGE, parseClusterArgs } from '../../src/cli/cluster-args.ts';
+import { runCommandLine } from '../../src/cli/commands.ts';
 import { DRILL_SPEC, DRILL_USAGE, parseDrillArgs } from '../../src/cli/drill-args.ts';
 import { HELP_OPTION, type CommandSpec } from '../../src/cli/option-spec.ts';
 import { knownFlags } from '../../src/cli/parse-options.ts';
 import { parseSetupArgs, SETUP_SPEC, SETUP_USAGE } from '../../src/cli/setup-args.ts';
+import { repoRoot } from '../../src/components/manifest.ts';
 import { exitCodeOf } from '../../src/util/errors.ts';
 import { usageErrorOf } from './helpers.ts';
+
+/** What a command line prints to stdout, and the exit code it gives. */
+async function printed(argv: string[]): Promise<{ code: number | void; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.join(' '));
+  try {
+    return { code: await runCommandLine(argv), out: lines.join('\n') };
+  } finally {
+    console.log = log;
+  }
+}
+
+async function rejection(
+  argv: string[],
+): Promise<{ message: string; fix: string | undefined; code: number }> {
+  const err = await runCommandLine(argv).then(
+    () => expect.fail(`expected ${argv.join(' ')} to be refused`),
+    (e: unknown) => e,
+  );
+  const { message, fix } = usageErrorOf(() => {
+    throw err;
+  });
+  return { message, fix, code: exitCodeOf(err) };
+}
 
 /** Each command with its parser and a valid command line that runs nothing here: only parsed. */
 const COMMANDS: [CommandSpec, (argv: string[]) => unknown, string[]][] = [
@@ -129,5 +158,71 @@ describe('command-line options', () => {
     expect(usageErrorOf(() => parseDrillArgs(['x', '--report-dir', '--', 'y'])).message).to.equal(
       '--report-dir needs a value',
     );
+  });
+});
+
+describe('the kube-ha-drill entry', function () {
+  // Loads the commands' modules, and starts the entry once.
+  this.timeout(30_000);
+
+  it('lists every command with one line on --help', async () => {
+    const { code, out } = await printed(['--help']);
+    expect(code).to.equal(0);
+    expect(out).to.match(/^usage: kube-ha-drill <setup \| cluster \| drill \| bench> \[arguments\]/);
+    for (const name of ['setup', 'cluster', 'drill', 'bench'])
+      expect(
+        out.split('\n').filter((line) => line.startsWith(`  ${name} `)),
+        name,
+      ).to.have.length(1);
+    expect((await printed(['-h'])).out).to.equal(out);
+  });
+
+  it('refuses an unknown command and a missing one with exit code 2, naming it and the known ones', async () => {
+    const fix =
+      'e.g. `kube-ha-drill drill etcd-partition`; `kube-ha-drill <command> --help` shows its options';
+    expect(await rejection(['gameday'])).to.deep.equal({
+      message: 'unknown command "gameday"; known: setup, cluster, drill, bench',
+      fix,
+      code: 2,
+    });
+    expect(await rejection(['--rate', '5'])).to.deep.include({
+      message: 'unknown command "--rate"; known: setup, cluster, drill, bench',
+    });
+    expect(await rejection([])).to.deep.equal({
+      message: 'no command given; known: setup, cluster, drill, bench',
+      fix,
+      code: 2,
+    });
+  });
+
+  it('gives a command its own help for --help or -h anywhere', async () => {
+    for (const [name, usage] of [
+      ['cluster', CLUSTER_USAGE],
+      ['drill', DRILL_USAGE],
+      ['bench', BENCH_USAGE],
+    ] as const) {
+      expect(await printed([name, '--help']), name).to.deep.equal({ code: 0, out: usage });
+      expect(await printed([name, 'up', '--bogus', '-h']), name).to.deep.equal({ code: 0, out: usage });
+    }
+  });
+
+  it('exits with code 2 and the message on stderr, before touching anything', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(repoRoot, 'src', 'cli', 'kube-ha-drill.ts'),
+        'cluster',
+        'up',
+        '--lb-prot',
+        '1',
+      ],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    expect(r.status).to.equal(2);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr).to.match(/^error: unknown option "--lb-prot"; known: --provider, --name, /);
+    expect(r.stderr).to.include('\n  fix: see `npm run cluster -- --help`\n');
   });
 });
