@@ -1,23 +1,16 @@
 /**
- * Benchmarks that print figures (never pass/fail):
- *   npm run bench -- cluster-up [--runs 5]   time from `up` to every component healthy, and the
- *                                            resident memory of the whole cluster once up
- *   npm run bench -- drill [scenario]        wall time of one whole drill, cluster start included,
- *                                            and what it spent outside its phases
- *   npm run bench -- capacity [--rates 25,50,100,150,200] [--seconds 30]
- *                                            API P99 and errors of a healthy cluster at each k6
- *                                            rate, and the CPU of the cluster, the drill and k6
+ * Benchmarks that print figures (never pass/fail): cluster-up, drill and capacity. What each
+ * measures and its options are declared in src/cli/bench-args.ts (`npm run bench -- --help`).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseReport } from '../src/report/json.ts';
 import { ensureComponents } from '../src/components/components.ts';
-import { DEFAULT_PROVIDER, type ProviderName } from '../src/providers/names.ts';
+import type { ProviderName } from '../src/providers/names.ts';
 import { providerFor } from '../src/providers/registry.ts';
-import { main } from '../src/cli/main.ts';
-import { UsageError } from '../src/util/errors.ts';
 import { run } from '../src/util/exec.ts';
+import { BENCH_USAGE, parseBenchArgs } from '../src/cli/bench-args.ts';
 import { repoRoot } from '../src/components/manifest.ts';
 import { capacity } from './capacity.ts';
 
@@ -27,7 +20,7 @@ function stats(values: number[]): string {
   return `median ${median.toFixed(2)}  min ${s[0]!.toFixed(2)}  max ${s.at(-1)!.toFixed(2)}  (runs: ${values.map((v) => v.toFixed(2)).join(', ')})`;
 }
 
-async function clusterUp(runs: number, providerName: ProviderName = DEFAULT_PROVIDER): Promise<void> {
+async function clusterUp(runs: number, providerName: ProviderName): Promise<void> {
   const components = await ensureComponents();
   const provider = providerFor(providerName);
   provider.preflight();
@@ -81,37 +74,18 @@ async function drillWallTime(scenario: string): Promise<void> {
   }
 }
 
-main(async (argv) => {
-  const [what, ...rest] = argv;
-  const runsAt = rest.indexOf('--runs');
-  const runs = runsAt >= 0 ? Number(rest[runsAt + 1]) : 5;
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new UsageError(`--runs ${rest[runsAt + 1]}: must be a whole number >= 1`);
-  switch (what) {
+/** `bench`: runs one benchmark and prints its figures. */
+export async function benchCommand(argv: readonly string[]): Promise<number | void> {
+  const cmd = parseBenchArgs(argv);
+  switch (cmd.command) {
+    case 'help':
+      console.log(BENCH_USAGE);
+      return 0;
     case 'cluster-up':
-      return void (await clusterUp(runs));
-    case 'capacity': {
-      const list = (flag: string, fallback: string) => {
-        const at = rest.indexOf(flag);
-        return (at >= 0 ? (rest[at + 1] ?? '') : fallback).split(',').map(Number);
-      };
-      const rates = list('--rates', '25,50,100,150,200');
-      const [seconds] = list('--seconds', '30');
-      if (rates.some((r) => !Number.isInteger(r) || r < 1) || !seconds || seconds < 5)
-        throw new UsageError(
-          `capacity: --rates ${rates.join(',')} --seconds ${seconds}: rates must be whole numbers >= 1, seconds >= 5`,
-          'e.g. `npm run bench -- capacity --rates 50,100 --seconds 30`',
-        );
-      return void (await capacity(await ensureComponents(), rates, seconds));
-    }
+      return void (await clusterUp(cmd.runs, cmd.provider));
+    case 'capacity':
+      return void (await capacity(await ensureComponents(), cmd.rates, cmd.seconds));
     case 'drill':
-      return void (await drillWallTime(
-        rest.find((a) => !a.startsWith('--') && a !== String(runs)) ?? 'etcd-partition',
-      ));
-    default:
-      throw new UsageError(
-        `unknown benchmark "${what ?? ''}"`,
-        'use `npm run bench -- cluster-up [--runs 5]`, `npm run bench -- drill [scenario]` or `npm run bench -- capacity`',
-      );
+      return void (await drillWallTime(cmd.scenario));
   }
-});
+}

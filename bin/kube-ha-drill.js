@@ -4,27 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-// Only the tool's own commands: the name becomes a path, so "../../tmp/x" would run /tmp/x.ts as root.
-const COMMANDS = ['drill', 'cluster', 'setup'];
-
+// Always the one entry, which runs only the tool's own commands: no argument becomes a path to run
+// (as root, "../../tmp/x" would otherwise run /tmp/x.ts).
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const [command = 'drill', ...rest] = process.argv.slice(2);
-if (command === '--help' || command === '-h') {
-  process.stdout.write(
-    `usage: kube-ha-drill <${COMMANDS.join(' | ')}> [arguments]; <command> --help for each\n`,
-  );
-  process.exit(0);
-}
-if (!COMMANDS.includes(command)) {
-  process.stderr.write(
-    `error: unknown command ${JSON.stringify(command)}; known: ${COMMANDS.join(', ')}\n` +
-      '  fix: e.g. `kube-ha-drill drill etcd-partition`; `kube-ha-drill drill --help` shows the options\n',
-  );
-  process.exit(2);
-}
-const entry = path.join(root, 'src', 'cli', `${command}.ts`);
+const entry = path.join(root, 'src', 'cli', 'kube-ha-drill.ts');
+// Relative paths the user gives (--report-dir, a scenario file) are resolved against where they ran it.
 const env = { ...process.env, INIT_CWD: process.env.INIT_CWD ?? process.cwd() };
-const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...rest], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: root,
   env,

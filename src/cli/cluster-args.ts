@@ -1,91 +1,139 @@
-import { resolveLocalConfig, type LocalClusterConfig } from '../providers/local/config.ts';
+import {
+  COMPONENTS,
+  LOCAL_DEFAULTS,
+  resolveLocalConfig,
+  type LocalClusterConfig,
+} from '../providers/local/config.ts';
+import type { ProviderName } from '../providers/names.ts';
 import { UsageError } from '../util/errors.ts';
-import { show } from '../util/show.ts';
+import { helpText } from './help-text.ts';
+import { seeHelp, type CommandSpec, type FlagContext, type ValueSpec } from './option-spec.ts';
+import { parseCommandLine } from './parse-options.ts';
+import { PROVIDER_OPTION } from './provider-option.ts';
 
-/** Flags that set local cluster options: --flag-name -> config key and kind. A Map: no inherited keys. */
-const FLAGS = new Map<string, [keyof LocalClusterConfig, 'string' | 'int' | 'list']>([
-  ['--name', ['name', 'string']],
-  ['--subnet', ['subnet', 'string']],
-  ['--lb-address', ['lbAddress', 'string']],
-  ['--lb-port', ['lbPort', 'int']],
-  ['--etcd-topology', ['etcdTopology', 'string']],
-  ['--etcd-heartbeat-ms', ['etcdHeartbeatMs', 'int']],
-  ['--etcd-election-timeout-ms', ['etcdElectionTimeoutMs', 'int']],
-  ['--haproxy-inter-ms', ['haproxyInterMs', 'int']],
-  ['--haproxy-fall', ['haproxyFall', 'int']],
-  ['--haproxy-rise', ['haproxyRise', 'int']],
-  ['--cert-lifetime-days', ['certLifetimeDays', 'int']],
-  ['--restart-backoff-ms', ['restartBackoffMs', 'int']],
-  ['--restart-backoff-max-ms', ['restartBackoffMaxMs', 'int']],
-  ['--no-restart', ['noRestart', 'list']],
-  ['--fake-nodes', ['fakeNodes', 'int']],
-  ['--state-root', ['stateRoot', 'string']],
-]);
+const VERBS = ['up', 'down', 'status'] as const;
+export type ClusterVerb = (typeof VERBS)[number];
+
+export interface ClusterOptions {
+  provider: ProviderName;
+  /** Only the settings given on the command line; resolveLocalConfig adds the defaults. */
+  overrides: Partial<LocalClusterConfig>;
+}
+
+export type ClusterCommand = { command: 'help' } | { command: ClusterVerb; options: ClusterOptions };
+
+/**
+ * The flags of the local cluster's settings: flag, config key, placeholder, help. Each one's kind
+ * (whole number, list or text) and default are those of LOCAL_DEFAULTS.
+ */
+const SETTINGS: readonly (readonly [string, keyof LocalClusterConfig, string, string])[] = [
+  ['name', 'name', 'NAME', 'prefix of namespaces, bridge, rules and files'],
+  ['subnet', 'subnet', 'CIDR', 'cluster network, private, /16 to /27; nodes get .11-.13, DNS .10'],
+  ['lb-address', 'lbAddress', 'IP', 'loopback address of HAProxy, 127.x.y.z'],
+  ['lb-port', 'lbPort', 'PORT', 'port of HAProxy'],
+  ['etcd-topology', 'etcdTopology', 'T', 'stacked | external-all'],
+  ['etcd-heartbeat-ms', 'etcdHeartbeatMs', 'N', 'etcd heartbeat interval'],
+  ['etcd-election-timeout-ms', 'etcdElectionTimeoutMs', 'N', 'etcd election timeout'],
+  ['haproxy-inter-ms', 'haproxyInterMs', 'N', 'HAProxy check interval'],
+  ['haproxy-fall', 'haproxyFall', 'N', 'failed checks before a backend is down'],
+  ['haproxy-rise', 'haproxyRise', 'N', 'passed checks before a backend is up'],
+  ['cert-lifetime-days', 'certLifetimeDays', 'N', 'lifetime of every certificate'],
+  ['restart-backoff-ms', 'restartBackoffMs', 'N', 'first restart delay of a dead component, >= 100'],
+  ['restart-backoff-max-ms', 'restartBackoffMaxMs', 'N', 'longest restart delay; the delay doubles up to it'],
+  ['no-restart', 'noRestart', 'a,b', 'components not restarted when they die'],
+  ['fake-nodes', 'fakeNodes', 'N', 'kwok worker nodes'],
+  [
+    'state-root',
+    'stateRoot',
+    'DIR',
+    'where cluster files live: an absolute path of letters, digits and . _ / -',
+  ],
+];
+
+export const CLUSTER_SPEC = {
+  name: 'cluster',
+  usage: ['up | down | status [options]'],
+  operands: [
+    [
+      'up',
+      'start a 3-master HA control plane on this machine (needs root) and leave it running; prints the admin kubeconfig',
+    ],
+    ['down', 'remove the cluster and everything it made, also after a crash'],
+    ['status', 'each component with its pid, node and health; the etcd leader'],
+  ],
+  options: {
+    provider: PROVIDER_OPTION,
+    ...settingOptions(),
+  },
+} as const satisfies CommandSpec;
+
+export const CLUSTER_USAGE = helpText(CLUSTER_SPEC);
+
+/**
+ * Parses the arguments after `npm run cluster --`: one verb and the cluster's settings, checked
+ * together as resolveLocalConfig checks them, each named by its flag.
+ */
+export function parseClusterArgs(argv: readonly string[]): ClusterCommand {
+  const parsed = parseCommandLine(CLUSTER_SPEC, argv);
+  if (parsed.help) return { command: 'help' };
+  const { values, positionals } = parsed;
+  const [verb, ...extra] = positionals;
+  if (verb === 'help') return { command: 'help' };
+  const verbFix = `use ${VERBS.join(', ')}; ${seeHelp('cluster')}`;
+  if (verb === undefined) throw new UsageError('missing command', verbFix);
+  if (!isVerb(verb)) throw new UsageError(`unknown command ${JSON.stringify(verb)}`, verbFix);
+  if (extra.length > 0) throw new UsageError(`unknown argument ${extra.join(' ')}`, seeHelp('cluster'));
+
+  const given: Readonly<Record<string, unknown>> = values;
+  const overrides: Record<string, unknown> = {};
+  for (const [flag, key] of SETTINGS) if (given[flag] !== undefined) overrides[key] = given[flag];
+  // Every value checked, and named by its flag when wrong; the defaults are added where it is used.
+  resolveLocalConfig(overrides, 'command line', flagOf);
+  return {
+    command: verb,
+    options: { provider: values.provider, overrides: overrides as Partial<LocalClusterConfig> },
+  };
+}
+
+function settingOptions(): Readonly<Record<string, ValueSpec>> {
+  return Object.fromEntries(
+    SETTINGS.map(([flag, key, placeholder, help]) => [flag, settingOption(key, placeholder, help)]),
+  );
+}
+
+function settingOption(key: keyof LocalClusterConfig, placeholder: string, help: string): ValueSpec {
+  const fallback = LOCAL_DEFAULTS[key];
+  if (Array.isArray(fallback))
+    return {
+      type: 'string',
+      placeholder,
+      help,
+      example: COMPONENTS[0],
+      defaultNote: fallback.join(',') || 'none',
+      parse: (value) => value.split(',').filter(Boolean),
+    };
+  const text = String(fallback);
+  return {
+    type: 'string',
+    placeholder,
+    help,
+    example: text,
+    defaultNote: text,
+    parse: typeof fallback === 'number' ? parseWholeNumber : (value) => value,
+  };
+}
+
+function parseWholeNumber(value: string, { flag, example }: FlagContext): number {
+  if (/^\d+$/.test(value)) return Number(value);
+  throw new UsageError(`${flag} ${value}: must be a whole number`, `e.g. ${example}`);
+}
 
 /** The flag that sets a config key, for messages; the key itself when no flag does. */
 function flagOf(key: keyof LocalClusterConfig): string {
-  return [...FLAGS].find(([, [k]]) => k === key)?.[0] ?? key;
+  const setting = SETTINGS.find(([, k]) => k === key);
+  return setting ? `--${setting[0]}` : key;
 }
 
-export const CLUSTER_FLAGS_HELP = `cluster options (defaults in parentheses):
-  --name NAME                   prefix of namespaces, bridge, rules and files (khd)
-  --subnet CIDR                 cluster network, private, /16 to /27; nodes get .11-.13,
-                                DNS .10 (10.213.0.0/24)
-  --lb-address IP               loopback address of HAProxy, 127.x.y.z (127.0.0.1)
-  --lb-port PORT                port of HAProxy (16443)
-  --etcd-topology T             stacked | external-all (stacked)
-  --etcd-heartbeat-ms N         etcd heartbeat interval (100)
-  --etcd-election-timeout-ms N  etcd election timeout (1000)
-  --haproxy-inter-ms N          HAProxy check interval (1000)
-  --haproxy-fall N              failed checks before a backend is down (3)
-  --haproxy-rise N              passed checks before a backend is up (2)
-  --cert-lifetime-days N        lifetime of every certificate (365)
-  --restart-backoff-ms N        first restart delay of a dead component, >= 100 (5000)
-  --restart-backoff-max-ms N    longest restart delay; the delay doubles up to it (20000)
-  --no-restart a,b              components not restarted when they die (none)
-  --fake-nodes N                kwok worker nodes (2)
-  --state-root DIR              where cluster files live: an absolute path of letters,
-                                digits and . _ / - (/dev/shm/kube-ha-drill)`;
-
-/**
- * Takes the cluster flags out of argv and checks them; returns the overrides and the rest.
- * A flag's value may follow it or be joined with "=".
- */
-export function parseClusterFlags(argv: readonly string[]): {
-  overrides: Partial<LocalClusterConfig>;
-  rest: string[];
-} {
-  const overrides: Record<string, unknown> = {};
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, joined] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg, undefined];
-    const known = FLAGS.get(flag);
-    if (!known) {
-      rest.push(arg);
-      continue;
-    }
-    const value = joined ?? argv[++i];
-    if (value === undefined || value.startsWith('--'))
-      throw new UsageError(`${flag} needs a value`, CLUSTER_FLAGS_HELP);
-    const [key, kind] = known;
-    if (Object.hasOwn(overrides, key))
-      throw new UsageError(
-        `${flag} is given twice (${show(overrides[key])} and ${show(value)})`,
-        'give it once',
-      );
-    if (kind === 'int') {
-      if (!/^\d+$/.test(value))
-        throw new UsageError(`${flag} ${value}: must be a whole number`, CLUSTER_FLAGS_HELP);
-      overrides[key] = Number(value);
-    } else if (kind === 'list') {
-      overrides[key] = value.split(',').filter(Boolean);
-    } else {
-      overrides[key] = value;
-    }
-  }
-  resolveLocalConfig(overrides, 'command line', flagOf);
-  return { overrides: overrides as Partial<LocalClusterConfig>, rest };
+function isVerb(word: string): word is ClusterVerb {
+  return (VERBS as readonly string[]).includes(word);
 }

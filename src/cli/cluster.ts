@@ -1,27 +1,17 @@
 import { ensureComponents } from '../components/components.ts';
 import { providerFor } from '../providers/registry.ts';
-import { UsageError } from '../util/errors.ts';
-import { CLUSTER_FLAGS_HELP, parseClusterFlags } from './cluster-args.ts';
-import { main } from './main.ts';
+import { CLUSTER_USAGE, parseClusterArgs } from './cluster-args.ts';
 
-const USAGE = `usage: npm run cluster -- up | down | status [options]
-
-  up       start a 3-master HA control plane on this machine (needs root) and
-           leave it running; prints the admin kubeconfig
-  down     remove the cluster and everything it made, also after a crash
-  status   each component with its pid, node and health; the etcd leader
-
-${CLUSTER_FLAGS_HELP}`;
-
-main(async (argv) => {
-  const { overrides, rest } = parseClusterFlags(argv);
-  const [verb, ...extra] = rest;
-  if (verb === '--help' || verb === '-h' || verb === 'help') {
-    console.log(USAGE);
+/** `cluster up | down | status`: the local cluster on its own, outside a drill. */
+export async function clusterCommand(argv: readonly string[]): Promise<number> {
+  const cmd = parseClusterArgs(argv);
+  if (cmd.command === 'help') {
+    console.log(CLUSTER_USAGE);
     return 0;
   }
-  if (extra.length > 0) throw new UsageError(`unknown argument ${extra.join(' ')}`, USAGE);
-  const provider = providerFor('local', overrides);
+  const verb = cmd.command;
+  const { overrides, provider: providerName } = cmd.options;
+  const provider = providerFor(providerName, overrides);
   const locked = <T>(fn: () => Promise<T>) => provider.withLock(`cluster ${verb}`, fn);
   switch (verb) {
     case 'up': {
@@ -76,7 +66,5 @@ main(async (argv) => {
       for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
       return s.loadBalancerReady && s.rows.every((r) => r.healthy) ? 0 : 1;
     }
-    default:
-      throw new UsageError(verb ? `unknown command "${verb}"` : 'missing command', USAGE);
   }
-});
+}

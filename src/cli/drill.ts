@@ -10,9 +10,9 @@ import { listScenarios, loadScenario } from '../scenario/load.ts';
 import { repoRoot } from '../components/manifest.ts';
 import { ExitCode, UsageError } from '../util/errors.ts';
 import { defaultReportDir, DRILL_USAGE, parseDrillArgs } from './drill-args.ts';
-import { main } from './main.ts';
 
-main(async (argv) => {
+/** `drill`: runs one scenario against a fresh (or kept) cluster and judges it. */
+export async function drillCommand(argv: readonly string[]): Promise<number> {
   const cmd = parseDrillArgs(argv);
   if (cmd.command === 'help') {
     console.log(DRILL_USAGE);
@@ -62,4 +62,4 @@ main(async (argv) => {
   const { exitCode, summary } = await writeDrillReports(run);
   console.log(summary);
   return exitCode;
-});
+}

@@ -152,7 +152,7 @@ describe('local provider: a real 3-master HA control plane', function () {
   });
 
   it('cleans up after the tool and its supervisor are SIGKILLed mid-way, then comes up again', async () => {
-    const child = execa(process.execPath, ['--import', 'tsx', 'src/cli/cluster.ts', 'up'], {
+    const child = execa(process.execPath, ['--import', 'tsx', 'src/cli/kube-ha-drill.ts', 'cluster', 'up'], {
       reject: false,
       cwd: process.cwd(),
     });

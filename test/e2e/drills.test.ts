@@ -19,7 +19,16 @@ const LONG_HOLD = SHORT.map((a, i) => (SHORT[i - 1] === '--hold' ? '60s' : a));
 async function partitionInProgress(reportDir: string): Promise<{ child: ResultPromise }> {
   const child = execa(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/drill.ts', 'etcd-partition', '--report-dir', reportDir, ...LONG_HOLD],
+    [
+      '--import',
+      'tsx',
+      'src/cli/kube-ha-drill.ts',
+      'drill',
+      'etcd-partition',
+      '--report-dir',
+      reportDir,
+      ...LONG_HOLD,
+    ],
     { cwd: repo, reject: false, env: { KHD_NO_LAZY_SETUP: '1' } },
   );
   await untilOutput(child, /fault: partition/);

@@ -79,7 +79,7 @@ describe('clear errors for bad input and hostile conditions', function () {
     });
 
     it('needs root, and says so', async () => {
-      const r = await asNobody(['src/cli/cluster.ts', 'up']);
+      const r = await asNobody(['src/cli/kube-ha-drill.ts', 'cluster', 'up']);
       expect(r.exitCode).to.equal(3);
       expect(r.stderr).to.include('the local provider needs root');
     });

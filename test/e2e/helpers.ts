@@ -14,7 +14,7 @@ export async function cli(
 ) {
   const r = await execa(
     process.execPath,
-    ['--import', 'tsx', path.join(repo, 'src', 'cli', `${command}.ts`), ...args],
+    ['--import', 'tsx', path.join(repo, 'src', 'cli', 'kube-ha-drill.ts'), command, ...args],
     {
       cwd: repo,
       reject: false,

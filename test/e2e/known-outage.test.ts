@@ -33,7 +33,8 @@ describe('a known outage, made from outside the tool', function () {
       [
         '--import',
         'tsx',
-        'src/cli/drill.ts',
+        'src/cli/kube-ha-drill.ts',
+        'drill',
         'coredns-kill',
         '--report-dir',
         dir,

@@ -1,20 +1,34 @@
 import { expect } from 'chai';
-import { parseClusterFlags } from '../../src/cli/cluster-args.ts';
-import { LOCAL_DEFAULTS, resolveLocalConfig } from '../../src/providers/local/config.ts';
+import { parseClusterArgs } from '../../src/cli/cluster-args.ts';
+import {
+  LOCAL_DEFAULTS,
+  resolveLocalConfig,
+  type LocalClusterConfig,
+} from '../../src/providers/local/config.ts';
 import { isLoopbackAddress, parseCidr } from '../../src/util/net.ts';
 import { usageErrorOf } from './helpers.ts';
 
 /** The problem lines of a cluster command line, without the "command line: " prefix. */
 function clusterProblems(...argv: string[]): string[] {
-  const { message, fix } = usageErrorOf(() => parseClusterFlags(['up', ...argv]));
+  const { message, fix } = usageErrorOf(() => parseClusterArgs(['up', ...argv]));
   expect(fix).to.equal('correct the option, or leave it out to use the default');
   return message.split('\n').map((line) => line.replace(/^command line: /, ''));
 }
 
+/** The settings a cluster command line gives. */
+function overridesOf(...argv: string[]): Partial<LocalClusterConfig> {
+  const cmd = parseClusterArgs(argv);
+  if (cmd.command === 'help') throw new Error(`expected ${argv.join(' ')} to name a verb`);
+  return cmd.options.overrides;
+}
+
 describe('bounds of the cluster options', () => {
   it('takes the defaults and valid values', () => {
-    expect(parseClusterFlags(['up'])).to.deep.equal({ overrides: {}, rest: ['up'] });
-    const { overrides } = parseClusterFlags([
+    expect(parseClusterArgs(['up'])).to.deep.equal({
+      command: 'up',
+      options: { provider: 'local', overrides: {} },
+    });
+    const overrides = overridesOf(
       'status',
       '--name=lab2',
       '--subnet',
@@ -25,7 +39,7 @@ describe('bounds of the cluster options', () => {
       '/srv/khd-state.d/x_1',
       '--restart-backoff-ms',
       '100',
-    ]);
+    );
     expect(resolveLocalConfig(overrides)).to.deep.include({
       name: 'lab2',
       subnet: '192.168.0.0/16',
@@ -133,14 +147,15 @@ describe('bounds of the cluster options', () => {
   });
 
   it('refuses a repeated flag, and takes inherited names such as constructor for what they are', () => {
-    expect(usageErrorOf(() => parseClusterFlags(['up', '--name', 'a', '--name=b'])).message).to.equal(
+    expect(usageErrorOf(() => parseClusterArgs(['up', '--name', 'a', '--name=b'])).message).to.equal(
       '--name is given twice ("a" and "b")',
     );
-    expect(parseClusterFlags(['constructor', '__proto__', 'toString']).rest).to.deep.equal([
-      'constructor',
-      '__proto__',
-      'toString',
-    ]);
+    for (const name of ['constructor', '__proto__', 'toString']) {
+      expect(usageErrorOf(() => parseClusterArgs(['up', `--${name}`, 'x'])).message, name).to.match(
+        new RegExp(`^unknown option "--${name}"; known: --provider, --name, `),
+      );
+      expect(usageErrorOf(() => parseClusterArgs([name])).message).to.equal(`unknown command "${name}"`);
+    }
     expect(usageErrorOf(() => resolveLocalConfig({ toString: 'x' } as never)).message).to.match(
       /^local cluster config: toString: unknown option; known: name, /,
     );

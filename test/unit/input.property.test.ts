@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import path from 'node:path';
-import { parseClusterFlags } from '../../src/cli/cluster-args.ts';
+import { parseClusterArgs } from '../../src/cli/cluster-args.ts';
 import { parseDrillArgs } from '../../src/cli/drill-args.ts';
 import {
   LOCAL_DEFAULTS,
@@ -447,8 +447,9 @@ describe('hostile input (fast-check)', function () {
   it('the cluster flags parse to a config inside every bound, or to a usage error', () => {
     fc.assert(
       fc.property(clusterArgv, (argv) => {
-        const parsed = refusedOr(() => parseClusterFlags(argv));
-        if (parsed) expectConfigInBounds(resolveLocalConfig(parsed.overrides));
+        const parsed = refusedOr(() => parseClusterArgs(argv));
+        if (parsed && parsed.command !== 'help')
+          expectConfigInBounds(resolveLocalConfig(parsed.options.overrides));
       }),
       { numRuns: 2000 },
     );

@@ -99,15 +99,15 @@ describe('the kube-ha-drill launcher', () => {
         path.join(dir, 'x.ts'),
         `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(mark)}, 'ran');\n`,
       );
-      // The launcher made <repo>/src/cli/<command>.ts of its argument; this one climbs to the planted file.
+      // A launcher that made <repo>/src/cli/<command>.ts of its argument would run the planted file for this one.
       const climb = path.relative(path.join(repoRoot, 'src', 'cli'), path.join(dir, 'x'));
       const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'kube-ha-drill.js'), climb], {
         encoding: 'utf8',
       });
       expect(r.status).to.equal(2);
       expect(r.stderr).to.equal(
-        `error: unknown command ${JSON.stringify(climb)}; known: drill, cluster, setup\n` +
-          '  fix: e.g. `kube-ha-drill drill etcd-partition`; `kube-ha-drill drill --help` shows the options\n',
+        `error: unknown command ${JSON.stringify(climb)}; known: setup, cluster, drill, bench\n` +
+          '  fix: e.g. `kube-ha-drill drill etcd-partition`; `kube-ha-drill <command> --help` shows its options\n',
       );
       expect(existsSync(mark)).to.equal(false);
     } finally {
