@@ -96,7 +96,7 @@ export async function listScenarios(scenariosDir = shippedScenariosDir): Promise
   return listings;
 }
 
-function scenarioNames(dir: string): string[] {
+export function scenarioNames(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))

@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { DEFAULT_SLOS } from '../analysis/verdict.ts';
 import { faultSpecSchema, FAULT_KINDS } from '../faults/registry.ts';
 import { show } from '../util/show.ts';
+import { strictObject } from '../schema/building-blocks.ts';
+import { mustBe, withValue, type ErrorMap } from '../schema/messages.ts';
 import { tryParseDuration } from './duration.ts';
 import { describeRule, durationRequirement, type NumberRule } from './fields.ts';
 import {
@@ -42,28 +44,26 @@ export const DEFAULT_PHASES = { baselineSeconds: 10, holdSeconds: 20, recoverySe
 /** slowRequestMs defaults to the scenario's slos.apiP99Ms. */
 export const DEFAULT_SUSTAIN_SECONDS = 5;
 
-function mustBe(value: unknown, requirement: string): string {
-  return value === undefined ? `missing; must be ${requirement}` : `${show(value)} must be ${requirement}`;
-}
+/** The same requirement's message for every issue of a field, so each problem is named once. */
+const says = (message: ErrorMap) => ({ error: message });
 
-/** Every issue of a field gets one message that names the value and the whole requirement. */
-const says = (message: (input: unknown) => string) => ({
-  error: (issue: { input?: unknown }) => message(issue.input),
-});
+function mustBeText(value: unknown, requirement: string): string {
+  return mustBe(requirement)({ input: value } as z.core.$ZodRawIssue)!;
+}
 
 /** An object that names its keys when given something else or an unknown key. */
 function section<S extends z.ZodRawShape>(shape: S) {
-  const keys = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown key; known: ${keys}`
-        : mustBe(issue.input, `an object with keys ${keys}`),
-  });
+  return strictObject(shape, 'key', mustBe(`an object with keys ${Object.keys(shape).join(', ')}`));
+}
+
+/** A required string matching a pattern. */
+function text(pattern: RegExp, requirement: string) {
+  const e = says(mustBe(requirement));
+  return z.string(e).regex(pattern, e);
 }
 
 function numberField(rule: NumberRule) {
-  const e = says((v) => mustBe(v, describeRule(rule)));
+  const e = says(mustBe(describeRule(rule)));
   let n = z.number(e);
   n = rule.exclusive ? n.gt(rule.min, e) : n.min(rule.min, e);
   if (rule.max !== undefined) n = n.max(rule.max, e);
@@ -71,10 +71,7 @@ function numberField(rule: NumberRule) {
 }
 
 function choice<T extends readonly [string, ...string[]]>(values: T, noun: string) {
-  return z.enum(
-    values,
-    says((v) => `${show(v)} is not a known ${noun}; known: ${values.join(', ')}`),
-  );
+  return z.enum(values, says(withValue(`is not a known ${noun}; known: ${values.join(', ')}`)));
 }
 
 /**
@@ -84,13 +81,13 @@ function choice<T extends readonly [string, ...string[]]>(values: T, noun: strin
 function duration(unit: 's' | 'ms', rule: NumberRule, description: string) {
   const example = unit === 's' ? '"20s"' : '"500ms"';
   const problem = (v: unknown): string => {
-    if (typeof v === 'number') return mustBe(v, durationRequirement(rule, unit, 'number'));
+    if (typeof v === 'number') return mustBeText(v, durationRequirement(rule, unit, 'number'));
     if (typeof v !== 'string')
-      return mustBe(v, `${durationRequirement(rule, unit, 'number')}, or a duration such as ${example}`);
+      return mustBeText(v, `${durationRequirement(rule, unit, 'number')}, or a duration such as ${example}`);
     const parsed = tryParseDuration(v);
-    return 'problem' in parsed ? parsed.problem : mustBe(v, durationRequirement(rule, unit, 'duration'));
+    return 'problem' in parsed ? parsed.problem : mustBeText(v, durationRequirement(rule, unit, 'duration'));
   };
-  const e = says(problem);
+  const e = says((issue) => problem(issue.input));
   let n = z.number(e);
   n = rule.exclusive ? n.gt(rule.min, e) : n.min(rule.min, e);
   if (rule.max !== undefined) n = n.max(rule.max, e);
@@ -138,10 +135,7 @@ const mixSchema = section(
 
 const clusterSchema = section({
   controlPlanes: z
-    .literal(
-      3,
-      says((v) => `${show(v)} is not supported; the cluster has exactly 3`),
-    )
+    .literal(3, says(withValue('is not supported; the cluster has exactly 3')))
     .default(3)
     .describe('Masters behind the load balancer. Default 3 (the only supported value).'),
   etcdTopology: choice(ETCD_TOPOLOGIES, 'etcd topology')
@@ -151,10 +145,7 @@ const clusterSchema = section({
         'external-all: every apiserver is given all three members and fails over between them. Default stacked.',
     ),
   corednsReplicas: z
-    .literal(
-      2,
-      says((v) => `${show(v)} is not supported; the cluster has exactly 2`),
-    )
+    .literal(2, says(withValue('is not supported; the cluster has exactly 2')))
     .default(2)
     .describe('Default 2 (the only supported value).'),
 }).describe('The cluster the scenario needs.');
@@ -199,18 +190,9 @@ const phasesSchema = section({
 
 const faultList = `a list of 1 to ${MAX_FAULTS} faults; known kinds: ${FAULT_KINDS.join(', ')}`;
 const faultsSchema = z
-  .array(
-    faultSpecSchema,
-    says((v) => mustBe(v, faultList)),
-  )
-  .min(
-    1,
-    says((v) => mustBe(v, faultList)),
-  )
-  .max(
-    MAX_FAULTS,
-    says((v) => mustBe(v, faultList)),
-  )
+  .array(faultSpecSchema, says(mustBe(faultList)))
+  .min(1, says(mustBe(faultList)))
+  .max(MAX_FAULTS, says(mustBe(faultList)))
   .describe(
     'The faults, all injected when the fault phase starts and all healed when the hold ends. Each names its ' +
       "kind and the role it aims at, e.g. { kind: 'kill', etcd: 'leader' }.",
@@ -252,26 +234,17 @@ const healthSchema = section({
 
 /** Fields in the order problems are listed. */
 const scenarioShape = {
-  name: z
-    .string(
-      says((v) =>
-        mustBe(v, `up to ${MAX_NAME_LENGTH} lower-case letters, digits and dashes, e.g. "etcd-partition"`),
-      ),
-    )
-    .regex(
-      SCENARIO_NAME,
-      says((v) =>
-        mustBe(v, `up to ${MAX_NAME_LENGTH} lower-case letters, digits and dashes, e.g. "etcd-partition"`),
-      ),
-    )
-    .describe('Up to 63 lower-case letters, digits and dashes; a shipped scenario is named after its file.'),
-  description: z
-    .string(says((v) => mustBe(v, 'one line saying what the drill does and what a pass proves')))
-    .regex(
-      ONE_LINE,
-      says((v) => mustBe(v, 'one line saying what the drill does and what a pass proves')),
-    )
-    .describe('One line: what the drill does and what a pass proves.'),
+  $schema: z
+    .string(says(mustBe('the path or URL of scenario.schema.json')))
+    .optional()
+    .describe('Where editors find this schema, e.g. "../scenario.schema.json"; ignored by the tool.'),
+  name: text(
+    SCENARIO_NAME,
+    `up to ${MAX_NAME_LENGTH} lower-case letters, digits and dashes, e.g. "etcd-partition"`,
+  ).describe('Up to 63 lower-case letters, digits and dashes; a shipped scenario is named after its file.'),
+  description: text(ONE_LINE, 'one line saying what the drill does and what a pass proves').describe(
+    'One line: what the drill does and what a pass proves.',
+  ),
   cluster: clusterSchema.prefault({}),
   load: loadSchema.prefault({}),
   phases: phasesSchema.prefault({}),
@@ -332,6 +305,10 @@ export const scenarioSchema = section(scenarioShape)
   // A transform runs only on input whose fields are each valid, so a fallback never shows in a message.
   .transform((s, ctx) => {
     crossChecks(s, ctx);
-    return { ...s, health: { ...s.health, slowRequestMs: s.health.slowRequestMs ?? s.slos.apiP99Ms } };
+    const { $schema: _editorsOnly, ...scenario } = s;
+    return {
+      ...scenario,
+      health: { ...s.health, slowRequestMs: s.health.slowRequestMs ?? s.slos.apiP99Ms },
+    };
   })
   .describe('A kube-ha-drill scenario: the cluster it needs, its load, phases, faults and SLOs.');

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { ZodError } from 'zod';
+import { pathText, problemLines } from '../schema/problems.ts';
 import { checkFault } from '../faults/check-fault.ts';
 import { UsageError } from '../util/errors.ts';
 import { scenarioSchema } from './schema.ts';
@@ -8,35 +9,24 @@ export { SCENARIO_NAME } from './schema.ts';
 
 export type ScenarioCheck = { ok: true; scenario: Scenario } | { ok: false; problems: string[] };
 
-/** `faults[0].kind`, `load.mix.put`; the whole input is "scenario". */
-function pathText(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path)
-    text += typeof key === 'number' ? `[${key}]` : text ? `.${String(key)}` : String(key);
-  return text || 'scenario';
-}
+/** The whole input is "scenario"; a field by its path, `load.mix.put`. */
+const at = (path: readonly PropertyKey[]) => pathText(path) || 'scenario';
 
 /**
- * The schema's issues as `path: message` lines, one per problem: an unknown key on its own path, and a
- * fault by its own kind's checks (which say what a role-aimed fault must look like).
+ * The schema's issues as `path: message` lines, one per problem; a fault by its own kind's checks,
+ * which say what a role-aimed fault must look like (the union of kinds alone could not).
  */
-function problemLines(error: z.ZodError, input: unknown): string[] {
-  const lines: string[] = [];
+function scenarioProblems(error: ZodError, input: unknown): string[] {
+  const faults = (input as { faults: unknown[] }).faults;
   const faultsDone = new Set<number>();
-  for (const issue of error.issues) {
+  const lines = error.issues.flatMap((issue) => {
     const [first, index] = issue.path;
-    if (first === 'faults' && typeof index === 'number') {
-      if (faultsDone.has(index)) continue;
-      faultsDone.add(index);
-      const item = (input as { faults: unknown[] }).faults[index];
-      const check = checkFault(item, `faults[${index}]`);
-      lines.push(...(check.ok ? [`faults[${index}]: ${issue.message}`] : check.problems));
-    } else if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) lines.push(`${pathText([...issue.path, key])}: ${issue.message}`);
-    } else {
-      lines.push(`${pathText(issue.path)}: ${issue.message}`);
-    }
-  }
+    if (first !== 'faults' || typeof index !== 'number') return problemLines(new ZodError([issue]), at);
+    if (faultsDone.has(index)) return [];
+    faultsDone.add(index);
+    const check = checkFault(faults[index], `faults[${index}]`);
+    return check.ok ? [] : check.problems;
+  });
   return [...new Set(lines)];
 }
 
@@ -45,7 +35,7 @@ export function checkScenario(input: unknown): ScenarioCheck {
   const result = scenarioSchema.safeParse(input);
   return result.success
     ? { ok: true, scenario: result.data }
-    : { ok: false, problems: problemLines(result.error, input) };
+    : { ok: false, problems: scenarioProblems(result.error, input) };
 }
 
 /** checkScenario, throwing one UsageError that lists every problem. `source` names the file. */

@@ -156,7 +156,7 @@ describe('scenario validation', () => {
     ).to.deep.equal([
       'phases.hold: unknown key; known: baselineSeconds, holdSeconds, recoverySeconds',
       'faults[0].target: unknown key; known: kind',
-      'slo: unknown key; known: name, description, cluster, load, phases, faults, slos, health',
+      'slo: unknown key; known: $schema, name, description, cluster, load, phases, faults, slos, health',
     ]);
   });
 
@@ -183,7 +183,7 @@ describe('scenario validation', () => {
       'faults: missing; must be a list of 1 to 10 faults; known kinds: kill, isolate, etcd-snapshot-restore',
     ]);
     expect(problemsOf(42)).to.deep.equal([
-      'scenario: 42 must be an object with keys name, description, cluster, load, phases, faults, slos, health',
+      'scenario: 42 must be an object with keys $schema, name, description, cluster, load, phases, faults, slos, health',
     ]);
   });
 
