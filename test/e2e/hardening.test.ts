@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
@@ -34,21 +34,13 @@ import type { ClusterInfo } from '../../src/cluster/topology.ts';
 import { writeFileAtomic } from '../../src/util/atomic-write.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
 import { identityOf, isAlive, signalIfSame, sleep, statFieldsOf } from '../../src/util/proc.ts';
-import { cli, repo, testComponents } from './helpers.ts';
+import { cli, startCli, testComponents } from './helpers.ts';
 
 const NOBODY = 65534;
 
 /** Starts a tool command in the background, as a user at a terminal would. */
 function background(command: 'cluster', args: string[]): ResultPromise {
-  return execa(
-    process.execPath,
-    ['--import', 'tsx', path.join(repo, 'src', 'cli', `${command}.ts`), ...args],
-    {
-      cwd: repo,
-      reject: false,
-      env: { KHD_NO_LAZY_SETUP: '1' },
-    },
-  );
+  return startCli(command, args);
 }
 
 /** Resolves when the child's stderr has shown `pattern`. */

@@ -5,23 +5,34 @@ import { ensureComponents, type Components } from '../../src/components/componen
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Runs one of the tool's commands the way a user does (tsx entry point), without throwing on failure. */
-export async function cli(
-  command: 'cluster' | 'drill' | 'setup',
+type Command = 'cluster' | 'drill' | 'setup';
+
+/** Starts one of the tool's commands the way a user does (the tsx entry point), in the background. */
+export function startCli(
+  command: Command,
   args: string[],
-  timeoutMs = 300_000,
-  env: Record<string, string> = {},
+  options: { timeoutMs?: number; env?: Record<string, string> } = {},
 ) {
-  const r = await execa(
+  return execa(
     process.execPath,
     ['--import', 'tsx', path.join(repo, 'src', 'cli', 'kube-ha-drill.ts'), command, ...args],
     {
       cwd: repo,
       reject: false,
-      timeout: timeoutMs,
-      env: { KHD_NO_LAZY_SETUP: '1', ...env },
+      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+      env: { KHD_NO_LAZY_SETUP: '1', ...options.env },
     },
   );
+}
+
+/** Runs one of the tool's commands to its end, without throwing on failure. */
+export async function cli(
+  command: Command,
+  args: string[],
+  timeoutMs = 300_000,
+  env: Record<string, string> = {},
+) {
+  const r = await startCli(command, args, { timeoutMs, env });
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
