@@ -11,7 +11,7 @@
  * handshake), so it compares with the probes', which open their own
  * connections. The trend khd_client_ms is the same figure, for k6's summary.
  *
- * Environment: KHD_BASE_URL, KHD_HOST, KHD_CERT, KHD_KEY (files), KHD_RATE,
+ * Environment: KHD_BASE_URL, KHD_HOST, KHD_CERT and KHD_KEY (files) or KHD_TOKEN, KHD_RATE,
  * KHD_DURATION ("60s"), KHD_RUN_ID, KHD_NAMESPACE, KHD_MIX ("get=4,list=2,...").
  */
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
@@ -33,7 +33,10 @@ const mix: [string, number][] = (__ENV.KHD_MIX ?? 'get=4,list=2,create=2,update=
 const total = mix.reduce((s, [, w]) => s + w, 0);
 
 export const options = {
-  tlsAuth: [{ domains: [__ENV.KHD_HOST], cert: open(__ENV.KHD_CERT), key: open(__ENV.KHD_KEY) }],
+  // A client certificate, or a bearer token (KHD_TOKEN), whichever the cluster's credentials are.
+  tlsAuth: __ENV.KHD_CERT
+    ? [{ domains: [__ENV.KHD_HOST], cert: open(__ENV.KHD_CERT), key: open(__ENV.KHD_KEY) }]
+    : [],
   // The server is verified: SSL_CERT_FILE (set by the drill) makes the cluster's CA k6's only root.
   // Only the status and the timing of a request are used: reading bodies into the script costs CPU.
   discardResponseBodies: true,
@@ -67,7 +70,11 @@ function timed<R extends RefinedResponse<ResponseType | undefined>>(op: string, 
   return r;
 }
 
-const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+const headers: Record<string, string> = {
+  'Content-Type': 'application/json',
+  Accept: 'application/json',
+  ...(__ENV.KHD_TOKEN ? { Authorization: `Bearer ${__ENV.KHD_TOKEN}` } : {}),
+};
 const mine: string[] = [];
 
 function pick(): string {

@@ -19,6 +19,11 @@ import { WatchProbe } from '../observe/probes/watch-probe.ts';
 import type { Recorder } from '../observe/recorder.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { apiClient, type ApiClient } from '../util/api-client.ts';
+import {
+  loadCredentialsFromFiles,
+  loadCredentialsFromMaterial,
+  type LoadCredentials,
+} from '../observe/load-credentials.ts';
 import { credentialsFromKubeconfig } from '../util/kubeconfig-credentials.ts';
 import { loadTls, type TlsMaterial } from '../util/tls-client.ts';
 
@@ -64,7 +69,11 @@ export class Observers {
     workDir: string,
   ): Promise<Observers> {
     const admin = await credentialsFromKubeconfig(cluster.endpoints.kubeconfig);
-    return new Observers(cluster, recorder, scenario, runId, k6Binary, workDir, admin);
+    // The load's own least-privilege identity where the provider made one; else the admin's.
+    const credentials = cluster.loadTls
+      ? loadCredentialsFromFiles(cluster.loadTls)
+      : loadCredentialsFromMaterial(admin, workDir);
+    return new Observers(cluster, recorder, scenario, runId, k6Binary, workDir, admin, credentials);
   }
 
   private constructor(
@@ -75,6 +84,7 @@ export class Observers {
     k6Binary: string,
     workDir: string,
     admin: TlsMaterial,
+    credentials: LoadCredentials,
   ) {
     const {
       probeIntervalMs: every,
@@ -148,7 +158,7 @@ export class Observers {
     this.k6 = new K6Load({
       k6: k6Binary,
       baseUrl: lb,
-      ...(cluster.loadTls ?? cluster.adminTls),
+      credentials,
       rate: scenario.load.rate,
       // An upper bound only: the drill stops k6 when the recovery phase ends.
       durationSeconds: Math.ceil(baselineSeconds + holdSeconds + recoverySeconds) + 600,

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { errorMessage } from '../util/errors.ts';
 import { startProcess } from '../util/exec.ts';
 import { cpuSecondsOf } from '../util/proc.ts';
+import type { LoadCredentials } from './load-credentials.ts';
 import { progress } from '../util/progress.ts';
 import { waitUntil } from '../util/wait-until.ts';
 import { fromWallClock, now } from './clock.ts';
@@ -22,10 +23,7 @@ export const K6_SCRIPT = path.resolve(
 export interface K6Options {
   k6: string;
   baseUrl: string;
-  /** The CA that verifies the apiservers' certificate (k6 reads it as its root store). */
-  ca: string;
-  cert: string;
-  key: string;
+  credentials: LoadCredentials;
   rate: number;
   durationSeconds: number;
   runId: string;
@@ -88,13 +86,15 @@ export class K6Load {
         env: {
           K6_NO_USAGE_REPORT: 'true',
           // k6's TLS (Go's) takes its roots from this file: the cluster's CA, and nothing else.
-          SSL_CERT_FILE: this.o.ca,
+          SSL_CERT_FILE: this.o.credentials.ca,
           SSL_CERT_DIR: '/nonexistent',
           K6_AUTO_EXTENSION_RESOLUTION: 'false',
           KHD_BASE_URL: this.o.baseUrl,
           KHD_HOST: host,
-          KHD_CERT: this.o.cert,
-          KHD_KEY: this.o.key,
+          ...(this.o.credentials.cert && this.o.credentials.key
+            ? { KHD_CERT: this.o.credentials.cert, KHD_KEY: this.o.credentials.key }
+            : {}),
+          ...(this.o.credentials.token ? { KHD_TOKEN: this.o.credentials.token } : {}),
           KHD_RATE: String(this.o.rate),
           KHD_DURATION: `${this.o.durationSeconds}s`,
           KHD_RUN_ID: this.o.runId,
