@@ -1,7 +1,7 @@
 import type { Sample, ReadonlyTimeline } from '../observe/timeline.ts';
 import type { FailoverBounds } from './bounds.ts';
 import { millis, offset, plural, seconds } from './format.ts';
-import type { LeaderAnalysis } from './leader.ts';
+import type { LeaderAnalysis, LeaderChange } from './leader.ts';
 import { latencyStats } from './percentiles.ts';
 import type { RunSpan } from './run-span.ts';
 
@@ -48,6 +48,11 @@ function notComparable(
   return { ...base, ours: 'n/a', theirs: 'n/a', result: 'not-comparable', detail };
 }
 
+/** No member's answer from `from` until the change named a leader other than the change's. */
+function blindFrom(t: ReadonlyTimeline, from: number, c: LeaderChange): boolean {
+  return !t.etcdStatus.some((s) => s.ok && s.at > from + CLOCK_SLACK_MS && s.at < c.at && s.leader !== c.to);
+}
+
 /** Each leader change the status polling saw, matched with an election in etcd's own log, and no election left over. */
 function leaderElectionsLog(
   t: ReadonlyTimeline,
@@ -59,7 +64,9 @@ function leaderElectionsLog(
   const base = {
     id: 'leader-elections-log' as const,
     what: "each leader change seen by polling the members, against the elections in etcd's own log",
-    tolerance: `polling sees a new leader 0 to ${lateMs} ms after it logs "became leader" (2 x probe interval + 200 ms)`,
+    tolerance:
+      `polling sees a new leader 0 to ${lateMs} ms after it logs "became leader" (2 x probe interval + 200 ms), ` +
+      'or later only while no member answers with another leader',
   };
   if ((t.etcdLogRead ?? []).length === 0) return notComparable(base, "etcd's log was not read.");
   const firstRound = t.etcdStatus.reduce((a, x) => Math.min(a, x.at), Infinity);
@@ -74,6 +81,18 @@ function leaderElectionsLog(
   let disagree = 0;
   for (const c of changes) {
     const i = unmatched.findIndex((e) => c.at - e.at >= -CLOCK_SLACK_MS && c.at - e.at <= lateMs);
+    // Later than that only when polling was blind from the election on: no member answered with any
+    // other leader (each was down, still starting, or knew no leader yet), as after a restart.
+    const blind = i < 0 ? unmatched.findIndex((e) => e.at <= c.at && blindFrom(t, e.at, c)) : -1;
+    if (blind >= 0) {
+      const e = unmatched.splice(blind, 1)[0]!;
+      lines.push(
+        `change to ${c.toMember ?? c.to} at ${offset(c.at, span.origin)}: ${e.member} logged "became leader" at ` +
+          `${offset(e.at, span.origin)} (${millis(c.at - e.at)} earlier; until then no member answered ` +
+          'with another leader: they were not answering yet)',
+      );
+      continue;
+    }
     if (i < 0) {
       disagree++;
       lines.push(

@@ -110,6 +110,25 @@ export function majorityLeader(round: StatusRound, members = round.samples.lengt
   return { at: round.at, leader, okMembers: ok.length };
 }
 
+/**
+ * Each member's latest answer, as of a round: members polled on their own loops drift apart (more so
+ * after a restart, when each answer waits for a leader), so a majority is read from every member's
+ * latest view, not only from answers that happen to fall in the same round. An answer older than
+ * `staleMs` (two polling intervals) no longer speaks for its member.
+ */
+class LatestViews {
+  private readonly latest = new Map<string, EtcdStatusSample>();
+
+  constructor(private readonly staleMs: number) {}
+
+  after(round: StatusRound): StatusRound {
+    for (const s of round.samples) this.latest.set(s.member, s);
+    const end = Math.max(...round.samples.map((s) => s.at));
+    const fresh = [...this.latest.values()].filter((s) => end - s.at <= this.staleMs);
+    return { at: round.at, samples: fresh };
+  }
+}
+
 export function analyzeLeader(
   samples: readonly EtcdStatusSample[],
   faultInjectedAt?: number,
@@ -133,11 +152,14 @@ export function analyzeLeader(
   // Every member failed to answer: whoever leads afterwards was elected when they came back, even
   // the same member at the same term (a restored cluster can repeat both).
   let allDown = false;
+  const views = new LatestViews(Number.isFinite(toleranceMs) ? 4 * toleranceMs : Infinity);
   for (const round of rounds) {
-    const { leader, okMembers } = majorityLeader(round, memberCount);
+    // Every member that went unanswered in this round: all down, whatever the others said before.
+    if (round.samples.length >= memberCount && round.samples.every((s) => !s.ok)) allDown = true;
+    const view = views.after(round);
+    const { leader } = majorityLeader(view, memberCount);
     if (leader === null) {
       roundsWithoutLeader++;
-      if (okMembers === 0 && round.samples.length >= memberCount) allDown = true;
       continue;
     }
     if (faultInjectedAt !== undefined && round.at < faultInjectedAt) leaderAtInjection = leader;
@@ -146,13 +168,13 @@ export function analyzeLeader(
     // campaigned, or every member restored from a snapshot, which starts the terms again).
     const leaderTerm = Math.max(
       -1,
-      ...round.samples.flatMap((s) =>
+      ...view.samples.flatMap((s) =>
         s.ok && s.leader === leader && s.raftTerm !== undefined ? [s.raftTerm] : [],
       ),
     );
     if (known === null) initialLeader = leader;
     else if (leader !== known || allDown || (knownTerm >= 0 && leaderTerm >= 0 && leaderTerm !== knownTerm)) {
-      const terms = round.samples.flatMap((s) => (s.ok && s.raftTerm !== undefined ? [s.raftTerm] : []));
+      const terms = view.samples.flatMap((s) => (s.ok && s.raftTerm !== undefined ? [s.raftTerm] : []));
       changes.push({
         at: round.at,
         from: known,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { analyze } from '../../src/analysis/analyze.ts';
 import { DEFAULT_FAILOVER_BOUNDS, expectedBounds, serviceFailoverBound } from '../../src/analysis/bounds.ts';
 import { FIGURE_DEFINITIONS } from '../../src/analysis/definitions.ts';
+import { crossChecks } from '../../src/analysis/cross-checks.ts';
 import { analyzeLeader, majorityLeader, statusRounds } from '../../src/analysis/leader.ts';
 import { checkWrites, resourceVersionViolations } from '../../src/analysis/lost-writes.ts';
 import { outageWindows, probeOutages } from '../../src/analysis/outages.ts';
@@ -10,7 +11,12 @@ import { latencyStats, requestStats, statsPerPhase } from '../../src/analysis/pe
 import { isApiProbe, isServiceProbe } from '../../src/analysis/probes.ts';
 import { phaseOf, runSpan } from '../../src/analysis/run-span.ts';
 import { DEFAULT_SLOS, slosWithDefaults } from '../../src/analysis/verdict.ts';
-import type { EtcdStatusSample, ReadBack, Timeline } from '../../src/observe/timeline.ts';
+import {
+  emptyTimeline,
+  type EtcdStatusSample,
+  type ReadBack,
+  type Timeline,
+} from '../../src/observe/timeline.ts';
 import { phasedTimeline, sample, SETTINGS, status, T, write } from './helpers.ts';
 
 function loadRecording(name: string): Timeline {
@@ -353,6 +359,25 @@ describe('analysis: etcd leader', () => {
     expect(analyzeLeader(glitch).changes, 'one member missing is no restart').to.deep.equal([]);
   });
 
+  it('members answering out of step (after a restart) still show the new leader once two of them name it', () => {
+    // After a restart one member's request hangs while another answers: no polling round holds two
+    // answers naming the leader, but each member's latest answer does.
+    const before = [0, 1].flatMap((k) =>
+      ['node-1', 'node-2', 'node-3'].map((m, i) =>
+        status(k * 100 + i, m, A, { id: [A, B, C][i], raftTerm: 7 }),
+      ),
+    );
+    const down = ['node-1', 'node-2', 'node-3'].map((m, i) => status(200 + i, m, undefined));
+    const after = [
+      status(300, 'node-1', B, { id: A, raftTerm: 2 }), // then hangs until 600
+      ...[310, 410, 510].map((t) => status(t, 'node-3', undefined)),
+      ...[380, 480, 580].map((t) => status(t, 'node-2', B, { id: B, raftTerm: 2 })),
+      status(600, 'node-1', B, { id: A, raftTerm: 2 }),
+    ];
+    const l = analyzeLeader([...before, ...down, ...after]);
+    expect(l.changes.map((c) => [c.at - T, c.from, c.to])).to.deep.equal([[380, A, B]]);
+  });
+
   it('the same leader at an earlier term is a new election: a cluster restored from a snapshot starts its terms again', () => {
     const samples = [0, 1, 2, 3].flatMap((k) =>
       ['node-1', 'node-2', 'node-3'].map((m, i) =>
@@ -360,6 +385,45 @@ describe('analysis: etcd leader', () => {
       ),
     );
     expect(analyzeLeader(samples).changes.map((c) => [c.at - T, c.raftTerm])).to.deep.equal([[200, 2]]);
+  });
+});
+
+describe("analysis: leader changes against etcd's log", () => {
+  const A = 'aaaa000000000001';
+  const B = 'bbbb000000000002';
+  /** Every member answers A until 200 ms, then nothing but failures until `answersFrom`, then B. */
+  function restored(answersFrom: number, stale?: EtcdStatusSample): Timeline {
+    const t = emptyTimeline();
+    for (let at = 0; at <= 1400; at += 100)
+      for (const [i, m] of ['node-1', 'node-2', 'node-3'].entries()) {
+        const id = [A, B, 'cccc000000000003'][i];
+        t.etcdStatus.push(
+          at < 300
+            ? status(at + i, m, A, { id, raftTerm: 7 })
+            : at < answersFrom
+              ? status(at + i, m, undefined)
+              : status(at + i, m, B, { id, raftTerm: 2 }),
+        );
+      }
+    if (stale) t.etcdStatus.push(stale);
+    t.etcdLog.push({ at: T + 400, member: 'node-2', message: `${B} became leader at term 2` });
+    t.etcdLogRead = ['node-1', 'node-2', 'node-3'];
+    return t;
+  }
+  const check = (t: Timeline) =>
+    crossChecks(t, runSpan(t), analyzeLeader(t.etcdStatus), SETTINGS).find(
+      (c) => c.id === 'leader-elections-log',
+    )!;
+
+  it('a change polling saw late agrees when no member answered with another leader until then', () => {
+    const c = check(restored(1000));
+    expect(c.result, c.detail).to.equal('agree');
+    expect(c.detail).to.include('600.00 ms earlier; until then no member answered with another leader');
+  });
+
+  it('a member still naming the old leader after the election makes the late change disagree', () => {
+    const c = check(restored(1000, status(700, 'node-3', A, { raftTerm: 7 })));
+    expect(c.result, c.detail).to.equal('disagree');
   });
 });
 
