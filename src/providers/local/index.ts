@@ -5,6 +5,7 @@
 import type { Components } from '../../components/components.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { progress } from '../../util/progress.ts';
+import { EnvironmentError } from '../../util/errors.ts';
 import { isAlive } from '../../util/proc.ts';
 import type { AcquireRequest, AcquiredCluster, Capability, Provider } from '../provider.ts';
 import { withClusterLock } from './cluster-lock.ts';
@@ -37,7 +38,8 @@ export class LocalProvider implements Provider {
   async acquire(req: AcquireRequest): Promise<AcquiredCluster> {
     if (req.mode === 'attach') {
       const info = runningCluster(this.options);
-      if (!info) throw new Error('no cluster is running');
+      if (!info)
+        throw new EnvironmentError('no cluster is running', 'start one with `npm run cluster -- up`');
       progress(`reusing cluster ${info.name} at ${info.endpoints.apiServer}`);
       return this.clusterOf(info, req.components, async () => undefined);
     }
