@@ -108,6 +108,25 @@ describe('component groups', () => {
     expect(buildsOf(m, ['kind']).map((b) => b.name)).to.deep.equal(['etcd', 'kind', 'coredns']);
   });
 
+  it('the checked-in manifest: the kind tools only in group kind, the default group as before', () => {
+    const m = loadManifest();
+    expect(buildsOf(m).map((b) => b.name)).to.deep.equal([
+      'kubernetes',
+      'etcd',
+      'coredns',
+      'k6',
+      'kwok',
+      'toxiproxy',
+    ]);
+    const kind = buildsOf(m, ['kind']).filter((b) => b.group === 'kind');
+    expect(kind.flatMap((b) => b.binaries.map((x) => x.name))).to.include.members([
+      'kind',
+      'kubeadm',
+      'kubelet',
+      'kube-proxy',
+    ]);
+  });
+
   it('rejects an unknown group and a bad build tag, naming the value', () => {
     expect(() => manifest(build('kind', 'knid')))
       .to.throw(UsageError)
