@@ -124,6 +124,14 @@ describe('component groups', () => {
       'kubeadm',
       'kubelet',
       'kube-proxy',
+      'crictl',
+      'host-local',
+      'loopback',
+      'ptp',
+      'portmap',
+      'containerd',
+      'containerd-shim-runc-v2',
+      'ctr',
     ]);
   });
 
