@@ -1,4 +1,4 @@
-import { loadManifest, type Manifest } from './manifest.ts';
+import { buildOf, loadManifest, type Manifest } from './manifest.ts';
 import { unpinnedWarning } from './pins.ts';
 import { provision, provisionedRecords, type ComponentRecord } from './provision.ts';
 import { EnvironmentError } from '../util/errors.ts';
@@ -16,8 +16,15 @@ export class Components {
 
   path(name: string): string {
     const rec = this.byName.get(name);
-    if (!rec) throw new EnvironmentError(`component ${name} is not provisioned`, 'run `npm run setup`');
-    return rec.path;
+    if (rec) return rec.path;
+    const group = buildOf(this.manifest, name)?.build.group;
+    if (group) {
+      throw new EnvironmentError(
+        `component ${name} (group "${group}" of components.json) is not built`,
+        `run \`npm run setup -- ${group}\``,
+      );
+    }
+    throw new EnvironmentError(`component ${name} is not provisioned`, 'run `npm run setup`');
   }
 }
 
@@ -26,9 +33,11 @@ export class Components {
  * set (the default for drills and tests, so a fresh machine just works), or
  * naming the exact command to run when it is not.
  */
-export async function ensureComponents(opts: { lazy?: boolean } = {}): Promise<Components> {
-  const manifest = loadManifest();
-  const { records, missing } = provisionedRecords(manifest);
+export async function ensureComponents(
+  opts: { lazy?: boolean; manifest?: Manifest; root?: string } = {},
+): Promise<Components> {
+  const manifest = opts.manifest ?? loadManifest();
+  const { records, missing } = provisionedRecords(manifest, opts.root);
   const notPinned = records.filter((r) => r.verifiedBy === 'not pinned').map((r) => r.name);
   if (notPinned.length > 0) progress(unpinnedWarning(notPinned));
   if (missing.length === 0) return new Components(manifest, records);
@@ -39,5 +48,8 @@ export async function ensureComponents(opts: { lazy?: boolean } = {}): Promise<C
     );
   }
   progress(`components missing (${missing.join(', ')}): provisioning them now, as \`npm run setup\` would`);
-  return new Components(manifest, await provision(manifest));
+  // The default group only; what optional groups already have built stays usable.
+  const built = await provision(manifest, { root: opts.root });
+  const names = new Set(built.map((r) => r.name));
+  return new Components(manifest, [...built, ...records.filter((r) => !names.has(r.name))]);
 }

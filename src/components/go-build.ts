@@ -49,12 +49,19 @@ export interface BuildResult {
 
 const BUILD_FLAGS = ['-trimpath', '-buildvcs=false'];
 
+/** The build's tags, for go build and for go list (tags decide which dependencies are needed). */
+function tagArgs(build: GoBuild): string[] {
+  return build.tags?.length ? ['-tags', build.tags.join(',')] : [];
+}
+
 /**
  * Everything that decides a build's bytes, known without the network: the manifest entry, the
  * toolchain, the committed go.sum, the flags. Go modules are content-addressed through go.sum.
  */
 export function recipeOf(build: GoBuild, toolchain: string, goSum: string): string {
-  const entry = { ...build, binaries: build.binaries.map((b) => ({ name: b.name, package: b.package })) };
+  // The group decides only when a build is made, not its bytes.
+  const { group: _group, ...rest } = build;
+  const entry = { ...rest, binaries: build.binaries.map((b) => ({ name: b.name, package: b.package })) };
   return createHash('sha256')
     .update(JSON.stringify({ entry, toolchain, goSum, BUILD_FLAGS, platform: platform() }))
     .digest('hex');
@@ -92,7 +99,11 @@ export async function updateGoSum(build: GoBuild, workDir: string, toolchain: st
   await prepare(build, workDir, toolchain, undefined);
   progress(`${build.name} ${build.version}: recording go.sum`);
   const pkgs = build.binaries.map((b) => b.package);
-  const r = await goRun(['list', '-deps', ...pkgs], { toolchain, mod: 'mod', cwd: workDir });
+  const r = await goRun(['list', '-deps', ...tagArgs(build), ...pkgs], {
+    toolchain,
+    mod: 'mod',
+    cwd: workDir,
+  });
   if (r.exitCode !== 0) {
     throw new EnvironmentError(`go list of ${pkgs.join(' ')} failed:\n${lastLines(r.stderr, 20)}`);
   }
@@ -122,7 +133,16 @@ export async function goBuild(
     const label = `${build.name} ${build.version}: building ${bin.name}`;
     progress(label);
     const t0 = Date.now();
-    const args = ['build', ...BUILD_FLAGS, '-ldflags', ldflags, '-o', `${out}.partial`, bin.package];
+    const args = [
+      'build',
+      ...BUILD_FLAGS,
+      ...tagArgs(build),
+      '-ldflags',
+      ldflags,
+      '-o',
+      `${out}.partial`,
+      bin.package,
+    ];
     const r = await withHeartbeat(label, () => goRun(args, { toolchain, cwd: workDir }));
     if (r.exitCode !== 0) {
       rmSync(`${out}.partial`, { force: true });

@@ -24,6 +24,13 @@ function object<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
 }
 
 const name = () => matching(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes');
+/**
+ * Groups of builds that `npm run setup` leaves out; `npm run setup -- <group>` builds them too.
+ * kind: the tools of the kind provider (kind, the node's Kubernetes binaries).
+ */
+export const OPTIONAL_GROUPS = ['kind'] as const;
+export type OptionalGroup = (typeof OPTIONAL_GROUPS)[number];
+
 const VERSION_ARGS = 'Arguments that make the binary print its version.';
 const EXPECT = 'Text the version output must contain; {version}, {bare}, {major}, {minor} are expanded.';
 
@@ -67,6 +74,19 @@ const goBuild = object({
   ldflags: strings()
     .optional()
     .describe('Linker flags; {version}, {bare}, {major}, {minor}, {buildDate} are expanded.'),
+  tags: z
+    .array(matching(/^[A-Za-z0-9_.]+$/, 'is not a Go build tag'), {
+      error: got('must be a list of build tags'),
+    })
+    .optional()
+    .describe('Go build tags (go build -tags), e.g. no_btrfs.'),
+  group: z
+    .enum(OPTIONAL_GROUPS, { error: withValue(`is not an optional group (${OPTIONAL_GROUPS.join(', ')})`) })
+    .optional()
+    .describe(
+      'Optional group the build belongs to: `npm run setup -- <group>` builds it, plain `npm run setup` ' +
+        "and a drill's lazy setup do not. Absent: the default group, always built.",
+    ),
   binaries: z.array(goBinary, { error: 'must be a non-empty list' }).min(1),
 });
 

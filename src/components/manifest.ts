@@ -3,9 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOrThrow } from '../schema/parse.ts';
 import { UsageError } from '../util/errors.ts';
-import { manifestSchema, type GoBinary, type GoBuild, type Manifest } from './manifest-schema.ts';
+import {
+  manifestSchema,
+  type GoBinary,
+  type GoBuild,
+  type Manifest,
+  type OptionalGroup,
+} from './manifest-schema.ts';
 
-export type { DebianPackage, GoBinary, GoBuild, Manifest } from './manifest-schema.ts';
+export type { DebianPackage, GoBinary, GoBuild, Manifest, OptionalGroup } from './manifest-schema.ts';
+export { OPTIONAL_GROUPS } from './manifest-schema.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const defaultManifestPath = path.join(repoRoot, 'components.json');
@@ -50,4 +57,9 @@ export function buildOf(
     if (bin) return { build, binary: bin };
   }
   return undefined;
+}
+
+/** The builds of the default group (no `group`) and of the optional groups asked for. */
+export function buildsOf(manifest: Manifest, groups: readonly OptionalGroup[] = []): GoBuild[] {
+  return manifest.goBuilds.filter((b) => b.group === undefined || groups.includes(b.group));
 }

@@ -8,7 +8,14 @@ import { verifyDebianFile } from './dpkg-md5sums.ts';
 import { goBuild, recipeOf, updateGoSum } from './go-build.ts';
 import { readGoSum } from './go-sum.ts';
 import { goEnvReport, requireFreeSpace } from './go-toolchain.ts';
-import type { DebianPackage, GoBinary, GoBuild, Manifest } from './manifest.ts';
+import {
+  buildsOf,
+  type DebianPackage,
+  type GoBinary,
+  type GoBuild,
+  type Manifest,
+  type OptionalGroup,
+} from './manifest.ts';
 import { pinnedSha256, recordPins, requirePinned } from './pins.ts';
 import {
   readProvenance,
@@ -165,6 +172,8 @@ export interface ProvisionOptions {
   updateGoSum?: boolean;
   /** Build afresh whatever has no sha256 pin yet and write the sha256 into components.json. */
   recordHashes?: boolean;
+  /** Optional groups to build besides the default one (`npm run setup -- kind`); none by default. */
+  groups?: readonly OptionalGroup[];
 }
 
 /** Makes every pinned part present and verified; cheap when everything already is. */
@@ -177,7 +186,7 @@ export async function provision(manifest: Manifest, opts: ProvisionOptions = {})
   const toolchain = manifest.goToolchain;
   let goCachesChecked = false;
   const newHashes = new Map<string, string>();
-  for (const build of manifest.goBuilds) {
+  for (const build of buildsOf(manifest, opts.groups)) {
     const work = path.join(buildDir(build.name, build.version, root), 'src');
     const needsPins = opts.recordHashes && build.binaries.some((b) => !pinnedSha256(b));
     let prov: Provenance | undefined;
@@ -220,6 +229,8 @@ function sha256FileSync(file: string): string {
 /**
  * What is provisioned now, without building anything: for reports and the check before every
  * run. Each binary is hashed now and compared with its pin, so what runs is what was pinned.
+ * `missing` names only what the default group lacks: a build of an optional group that is not
+ * there (or stale) is left out of the records, and Components.path says how to build it.
  */
 export function provisionedRecords(
   manifest: Manifest,
@@ -231,11 +242,14 @@ export function provisionedRecords(
   for (const build of manifest.goBuilds) {
     const prov = readProvenance(provenancePath(build.name, build.version, root));
     const current = prov?.recipe === recipeOf(build, manifest.goToolchain, readGoSum(build));
+    const lacking = (why: string) => {
+      if (build.group === undefined) missing.push(why);
+    };
     for (const bin of build.binaries) {
       const rec =
         prov?.version === build.version ? prov.binaries.find((b) => b.name === bin.name) : undefined;
       if (!rec || !existsSync(rec.path)) {
-        missing.push(`${bin.name} ${build.version}`);
+        lacking(`${bin.name} ${build.version}`);
         continue;
       }
       const sha = sha256FileSync(rec.path);
@@ -244,8 +258,8 @@ export function provisionedRecords(
       if (pin && sha === pin) ok();
       else if (sha !== rec.sha256) throw changedSinceBuilt(bin.name, rec.path, sha, rec.sha256);
       // Stale or not the pinned bytes: rebuilt (and checked against the pin) before use.
-      else if (!current) missing.push(`${bin.name} ${build.version} (built from other pins)`);
-      else if (pin) missing.push(`${bin.name} ${build.version} (not the pinned sha256)`);
+      else if (!current) lacking(`${bin.name} ${build.version} (built from other pins)`);
+      else if (pin) lacking(`${bin.name} ${build.version} (not the pinned sha256)`);
       else ok();
     }
   }

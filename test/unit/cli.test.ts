@@ -37,6 +37,9 @@ async function rejection(
   return { message, fix, code: exitCodeOf(err) };
 }
 
+/** setup's switches, none given. */
+const noSwitches = { force: false, updateGoSum: false, recordHashes: false };
+
 /** Each command with its parser and a valid command line that runs nothing here: only parsed. */
 const COMMANDS: [CommandSpec, (argv: string[]) => unknown, string[]][] = [
   [SETUP_SPEC, parseSetupArgs, []],
@@ -95,10 +98,30 @@ describe('command-line options', () => {
     ).to.equal('--provider is given twice ("local" and "local")');
     expect(parseSetupArgs(['--force', '--force'])).to.deep.equal({
       command: 'run',
-      options: { force: true, updateGoSum: false, recordHashes: false },
+      options: { force: true, updateGoSum: false, recordHashes: false, groups: [] },
     });
     const drill = parseDrillArgs(['x', '--keep-cluster', '--keep-cluster']);
     expect(drill.command === 'run' && drill.options.keepCluster).to.equal(true);
+  });
+
+  it('setup takes the optional group kind as an operand; any other word is refused with exit code 2', () => {
+    expect(parseSetupArgs([])).to.deep.include({ options: { ...noSwitches, groups: [] } });
+    expect(parseSetupArgs(['kind'])).to.deep.include({ options: { ...noSwitches, groups: ['kind'] } });
+    expect(parseSetupArgs(['--record-hashes', 'kind', 'kind'])).to.deep.include({
+      options: { ...noSwitches, recordHashes: true, groups: ['kind'] },
+    });
+    for (const [argv, unknown] of [
+      [['kind', 'knid'], 'knid'],
+      [['all'], 'all'],
+    ] as const) {
+      const err = usageErrorOf(() => parseSetupArgs(argv));
+      expect(err).to.deep.include({
+        message: `unknown argument ${unknown}`,
+        fix: 'see `npm run setup -- --help`',
+      });
+      expect(exitCodeOf(err)).to.equal(2);
+    }
+    expect(SETUP_USAGE).to.match(/^ {2}kind {2}also build the tools of the kind provider/m);
   });
 
   it('passes --provider through, checked against the known providers', () => {

@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseManifest, loadManifest, buildOf } from '../../src/components/manifest.ts';
+import { parseManifest, loadManifest, buildOf, buildsOf } from '../../src/components/manifest.ts';
 import { checkReportedVersion, expand, versionVars } from '../../src/components/version-check.ts';
-import { stagingModules, stagingVersion, wrapperGoMod } from '../../src/components/go-build.ts';
+import { recipeOf, stagingModules, stagingVersion, wrapperGoMod } from '../../src/components/go-build.ts';
 import { parseGoVersion, versionAtLeast } from '../../src/components/go-toolchain.ts';
 import { verifyVersion } from '../../src/components/provision.ts';
 import { EnvironmentError, UsageError } from '../../src/util/errors.ts';
@@ -86,6 +86,71 @@ describe('components manifest', () => {
     );
     expect(() => parseManifest(m({ 'linux/amd64': null }))).to.not.throw();
     expect(() => parseManifest(m({ 'linux/amd64': 'a'.repeat(64) }))).to.not.throw();
+  });
+});
+
+describe('component groups', () => {
+  const bin = (name: string) => ({ name, package: 'p', versionArgs: [], expect: 'x', sha256: {} });
+  const build = (name: string, group?: string) => ({
+    name,
+    module: `example.com/${name}`,
+    version: 'v1.0.0',
+    ...(group === undefined ? {} : { group }),
+    binaries: [bin(name)],
+  });
+  const manifest = (...goBuilds: object[]) =>
+    parseManifest({ schema: 2, goToolchain: 'go1.26.8', goBuilds, debianPackages: [] });
+
+  it('setup builds the default group; setup -- kind adds the kind group', () => {
+    const m = manifest(build('etcd'), build('kind', 'kind'), build('coredns'));
+    expect(buildsOf(m).map((b) => b.name)).to.deep.equal(['etcd', 'coredns']);
+    expect(buildsOf(m, []).map((b) => b.name)).to.deep.equal(['etcd', 'coredns']);
+    expect(buildsOf(m, ['kind']).map((b) => b.name)).to.deep.equal(['etcd', 'kind', 'coredns']);
+  });
+
+  it('the checked-in manifest: the kind tools only in group kind, the default group as before', () => {
+    const m = loadManifest();
+    expect(buildsOf(m).map((b) => b.name)).to.deep.equal([
+      'kubernetes',
+      'etcd',
+      'coredns',
+      'k6',
+      'kwok',
+      'toxiproxy',
+    ]);
+    const kind = buildsOf(m, ['kind']).filter((b) => b.group === 'kind');
+    expect(kind.flatMap((b) => b.binaries.map((x) => x.name))).to.include.members([
+      'kind',
+      'kubeadm',
+      'kubelet',
+      'kube-proxy',
+      'crictl',
+      'host-local',
+      'loopback',
+      'ptp',
+      'portmap',
+      'containerd',
+      'containerd-shim-runc-v2',
+      'ctr',
+    ]);
+  });
+
+  it('rejects an unknown group and a bad build tag, naming the value', () => {
+    expect(() => manifest(build('kind', 'knid')))
+      .to.throw(UsageError)
+      .with.property('message')
+      .that.includes('goBuilds[0].group: "knid" is not an optional group (kind)');
+    expect(() => manifest({ ...build('containerd'), tags: ['no_btrfs', '-x'] }))
+      .to.throw(UsageError)
+      .with.property('message')
+      .that.includes('goBuilds[0].tags[1]: "-x" is not a Go build tag');
+  });
+
+  it("a build's group decides when it is built, not its bytes: the recipe leaves it out", () => {
+    const a = manifest(build('a')).goBuilds[0]!;
+    const recipe = (b: typeof a) => recipeOf(b, 'go1.26.8', '');
+    expect(recipe({ ...a, group: 'kind' })).to.equal(recipe(a));
+    expect(recipe({ ...a, tags: ['no_btrfs'] })).to.not.equal(recipe(a));
   });
 });
 

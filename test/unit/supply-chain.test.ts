@@ -19,8 +19,15 @@ import { md5sumsFile, parseMd5sums, verifyDebianFile } from '../../src/component
 import { recipeOf } from '../../src/components/go-build.ts';
 import { GO_PROXY, GO_SUMDB, goEnv } from '../../src/components/go-env.ts';
 import { readGoSum, goSumHash, requireGoSumEntry } from '../../src/components/go-sum.ts';
-import { loadManifest, platform, repoRoot as repo, type Manifest } from '../../src/components/manifest.ts';
+import {
+  loadManifest,
+  platform,
+  repoRoot as repo,
+  type GoBuild,
+  type Manifest,
+} from '../../src/components/manifest.ts';
 import { pinnedSha256, requirePinned, unpinned } from '../../src/components/pins.ts';
+import { ensureComponents } from '../../src/components/components.ts';
 import { provisionedRecords } from '../../src/components/provision.ts';
 import { writeProvenance } from '../../src/components/provenance.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
@@ -193,26 +200,29 @@ describe('supply chain: sha256 pins', () => {
   const build = base.goBuilds.find((b) => b.name === 'toxiproxy')!;
   const bin = build.binaries[0]!;
 
-  /** A cache holding a "toxiproxy-server" whose record says it was built with the current pins. */
-  function cacheWith(content: string): { root: string; file: string } {
-    const root = tmp('khd-pins-');
-    const file = path.join(root, 'components', 'toxiproxy', build.version, 'bin', bin.name);
+  /**
+   * A cache holding a "toxiproxy-server" (or the first binary of another build) whose record says it
+   * was built with the current pins.
+   */
+  function cacheWith(content: string, b = build, root = tmp('khd-pins-')): { root: string; file: string } {
+    const { name } = b.binaries[0]!;
+    const file = path.join(root, 'components', b.name, b.version, 'bin', name);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, content);
-    writeProvenance(provenancePath('toxiproxy', build.version, root), {
-      build: 'toxiproxy',
-      module: build.module,
-      version: build.version,
+    writeProvenance(provenancePath(b.name, b.version, root), {
+      build: b.name,
+      module: b.module,
+      version: b.version,
       goVersion: base.goToolchain,
-      recipe: recipeOf(build, base.goToolchain, readGoSum(build)),
+      recipe: recipeOf(b, base.goToolchain, readGoSum(b)),
       binaries: [
         {
-          name: bin.name,
+          name,
           path: file,
           sha256: sha256(content),
           bytes: content.length,
           builtAt: '2026-01-01T00:00:00Z',
-          reportedVersion: 'toxiproxy-server version 2.12.0',
+          reportedVersion: `${name} version ${b.version}`,
         },
       ],
     });
@@ -268,6 +278,45 @@ describe('supply chain: sha256 pins', () => {
     expect(provisionedRecords(m, root).missing).to.deep.equal([
       `${bin.name} ${build.version} (built from other pins)`,
     ]);
+  });
+
+  describe('optional groups', () => {
+    /** toxiproxy built and pinned, beside the kind build of group "kind". */
+    function withKind(): { manifest: Manifest; kind: GoBuild } {
+      const m = manifestPinning(sha256('toxiproxy bytes'));
+      const kind = base.goBuilds.find((b) => b.name === 'kind')!;
+      expect(kind.group).to.equal('kind');
+      return { manifest: { ...m, goBuilds: [...m.goBuilds, kind] }, kind };
+    }
+
+    it('a kind-group build not built is not missing: the default group is all a drill needs', async () => {
+      const { root, file } = cacheWith('toxiproxy bytes');
+      const { manifest } = withKind();
+      expect(provisionedRecords(manifest, root).missing).to.deep.equal([]);
+      const components = await ensureComponents({ lazy: false, manifest, root });
+      expect(components.path(bin.name)).to.equal(file);
+      const e = caught(() => components.path('kind'));
+      expect(e.message).to.equal('component kind (group "kind" of components.json) is not built');
+      expect(e.fix).to.equal('run `npm run setup -- kind`');
+      expect(caught(() => components.path('runc')).fix).to.equal('run `npm run setup`');
+    });
+
+    it('a kind-group binary, once built, is found by Components.path', async () => {
+      const { root } = cacheWith('toxiproxy bytes');
+      const { manifest, kind } = withKind();
+      const { file } = cacheWith('kind bytes', kind, root);
+      const pinned = manifest.goBuilds.map((b) =>
+        b === kind
+          ? { ...b, binaries: [{ ...b.binaries[0]!, sha256: { [platform()]: sha256('kind bytes') } }] }
+          : b,
+      );
+      const components = await ensureComponents({
+        lazy: false,
+        manifest: { ...manifest, goBuilds: pinned },
+        root,
+      });
+      expect(components.path('kind')).to.equal(file);
+    });
   });
 });
 
