@@ -1,4 +1,4 @@
-import { buildOf, loadManifest, type Manifest } from './manifest.ts';
+import { buildOf, loadManifest, type Manifest, type OptionalGroup } from './manifest.ts';
 import { unpinnedWarning } from './pins.ts';
 import { provision, provisionedRecords, type ComponentRecord } from './provision.ts';
 import { EnvironmentError } from '../util/errors.ts';
@@ -10,6 +10,8 @@ export class Components {
   constructor(
     readonly manifest: Manifest,
     readonly records: ComponentRecord[],
+    /** The optional groups these records were looked up for. */
+    readonly groups: readonly OptionalGroup[] = [],
   ) {
     this.byName = new Map(records.map((r) => [r.name, r]));
   }
@@ -18,6 +20,8 @@ export class Components {
     const rec = this.byName.get(name);
     if (rec) return rec.path;
     const group = buildOf(this.manifest, name)?.build.group;
+    if (group && !this.groups.includes(group))
+      throw new Error(`component ${name} is of group "${group}", which was not asked of ensureComponents`);
     if (group) {
       throw new EnvironmentError(
         `component ${name} (group "${group}" of components.json) is not built`,
@@ -34,13 +38,14 @@ export class Components {
  * naming the exact command to run when it is not.
  */
 export async function ensureComponents(
-  opts: { lazy?: boolean; manifest?: Manifest; root?: string } = {},
+  opts: { lazy?: boolean; manifest?: Manifest; root?: string; groups?: readonly OptionalGroup[] } = {},
 ): Promise<Components> {
   const manifest = opts.manifest ?? loadManifest();
-  const { records, missing } = provisionedRecords(manifest, opts.root);
+  const groups = opts.groups ?? [];
+  const { records, missing } = provisionedRecords(manifest, opts.root, groups);
   const notPinned = records.filter((r) => r.verifiedBy === 'not pinned').map((r) => r.name);
   if (notPinned.length > 0) progress(unpinnedWarning(notPinned));
-  if (missing.length === 0) return new Components(manifest, records);
+  if (missing.length === 0) return new Components(manifest, records, groups);
   if (opts.lazy === false || process.env.KHD_NO_LAZY_SETUP === '1') {
     throw new EnvironmentError(
       `not provisioned yet: ${missing.join(', ')}`,
@@ -51,5 +56,5 @@ export async function ensureComponents(
   // The default group only; what optional groups already have built stays usable.
   const built = await provision(manifest, { root: opts.root });
   const names = new Set(built.map((r) => r.name));
-  return new Components(manifest, [...built, ...records.filter((r) => !names.has(r.name))]);
+  return new Components(manifest, [...built, ...records.filter((r) => !names.has(r.name))], groups);
 }

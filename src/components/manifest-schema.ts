@@ -31,6 +31,17 @@ const name = () => matching(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters,
 export const OPTIONAL_GROUPS = ['kind'] as const;
 export type OptionalGroup = (typeof OPTIONAL_GROUPS)[number];
 
+/** The optional group a build or a Debian package belongs to; absent: the default group. */
+function groupField(what: 'build' | 'package') {
+  return z
+    .enum(OPTIONAL_GROUPS, { error: withValue(`is not an optional group (${OPTIONAL_GROUPS.join(', ')})`) })
+    .optional()
+    .describe(
+      `Optional group the ${what} belongs to: \`npm run setup -- <group>\` provides it, plain \`npm run setup\` ` +
+        "and a drill's lazy setup do not. Absent: the default group, always provided.",
+    );
+}
+
 const VERSION_ARGS = 'Arguments that make the binary print its version.';
 const EXPECT = 'Text the version output must contain; {version}, {bare}, {major}, {minor} are expanded.';
 
@@ -80,19 +91,14 @@ const goBuild = object({
     })
     .optional()
     .describe('Go build tags (go build -tags), e.g. no_btrfs.'),
-  group: z
-    .enum(OPTIONAL_GROUPS, { error: withValue(`is not an optional group (${OPTIONAL_GROUPS.join(', ')})`) })
-    .optional()
-    .describe(
-      'Optional group the build belongs to: `npm run setup -- <group>` builds it, plain `npm run setup` ' +
-        "and a drill's lazy setup do not. Absent: the default group, always built.",
-    ),
+  group: groupField('build'),
   binaries: z.array(goBinary, { error: 'must be a non-empty list' }).min(1),
 });
 
 /** A binary taken from a Debian package, with the command that makes it print its version. */
 const debianPackage = object({
   package: matching(/^[a-z0-9][a-z0-9+.-]+$/, 'is not a Debian package name'),
+  group: groupField('package'),
   binary: text().describe('Program the package installs, found on PATH.'),
   versionArgs: strings().describe(VERSION_ARGS),
   expect: text().describe(EXPECT),

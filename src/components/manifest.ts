@@ -5,6 +5,7 @@ import { parseOrThrow } from '../schema/parse.ts';
 import { UsageError } from '../util/errors.ts';
 import {
   manifestSchema,
+  type DebianPackage,
   type GoBinary,
   type GoBuild,
   type Manifest,
@@ -61,5 +62,14 @@ export function buildOf(
 
 /** The builds of the default group (no `group`) and of the optional groups asked for. */
 export function buildsOf(manifest: Manifest, groups: readonly OptionalGroup[] = []): GoBuild[] {
-  return manifest.goBuilds.filter((b) => b.group === undefined || groups.includes(b.group));
+  return manifest.goBuilds.filter((b) => inGroups(b, groups));
+}
+
+/** The Debian packages of the default group and of the optional groups asked for. */
+export function packagesOf(manifest: Manifest, groups: readonly OptionalGroup[] = []): DebianPackage[] {
+  return manifest.debianPackages.filter((p) => inGroups(p, groups));
+}
+
+function inGroups(part: { group?: OptionalGroup }, groups: readonly OptionalGroup[]): boolean {
+  return part.group === undefined || groups.includes(part.group);
 }

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { binDir, buildDir, cacheRoot, provenancePath } from './cache.ts';
 import { installedVersion, installMissing } from './debian.ts';
 import { requireRootOnlyDir } from './dir-safety.ts';
+import { ensureDockerRunning } from './docker-daemon.ts';
 import { verifyDebianFile } from './dpkg-md5sums.ts';
 import { goBuild, recipeOf, updateGoSum } from './go-build.ts';
 import { readGoSum } from './go-sum.ts';
 import { goEnvReport, requireFreeSpace } from './go-toolchain.ts';
 import {
   buildsOf,
+  packagesOf,
   type DebianPackage,
   type GoBinary,
   type GoBuild,
@@ -180,9 +182,12 @@ export interface ProvisionOptions {
 export async function provision(manifest: Manifest, opts: ProvisionOptions = {}): Promise<ComponentRecord[]> {
   const root = opts.root ?? cacheRoot();
   safeCacheRoot(root);
-  const installed = await installMissing(manifest.debianPackages);
+  const packages = packagesOf(manifest, opts.groups);
+  const installed = await installMissing(packages);
   if (installed.length > 0) progress(`debian: installed ${installed.join(', ')}`);
-  const records: ComponentRecord[] = await Promise.all(manifest.debianPackages.map(debianRecord));
+  const records: ComponentRecord[] = await Promise.all(packages.map(debianRecord));
+  // The kind provider's nodes run in Docker: its daemon must answer, not only be installed.
+  if (opts.groups?.includes('kind')) await ensureDockerRunning(which('dockerd') ?? 'dockerd');
   const toolchain = manifest.goToolchain;
   let goCachesChecked = false;
   const newHashes = new Map<string, string>();
@@ -229,17 +234,20 @@ function sha256FileSync(file: string): string {
 /**
  * What is provisioned now, without building anything: for reports and the check before every
  * run. Each binary is hashed now and compared with its pin, so what runs is what was pinned.
- * `missing` names only what the default group lacks: a build of an optional group that is not
- * there (or stale) is left out of the records, and Components.path says how to build it.
+ * Optional groups count only when asked for. `missing` names only what the default group lacks: a
+ * build of an optional group that is not there (or stale) is left out of the records, and
+ * Components.path says how to build it.
  */
 export function provisionedRecords(
   manifest: Manifest,
   root = cacheRoot(),
+  groups: readonly OptionalGroup[] = [],
 ): { records: ComponentRecord[]; missing: string[] } {
   const records: ComponentRecord[] = [];
   const missing: string[] = [];
   if (existsSync(root)) requireRootOnlyDir(root, 'component cache');
-  for (const build of manifest.goBuilds) {
+  // Only the groups asked for are hashed: a local drill does not pay for the kind group's 650 MB.
+  for (const build of buildsOf(manifest, groups)) {
     const prov = readProvenance(provenancePath(build.name, build.version, root));
     const current = prov?.recipe === recipeOf(build, manifest.goToolchain, readGoSum(build));
     const lacking = (why: string) => {
@@ -263,7 +271,7 @@ export function provisionedRecords(
       else ok();
     }
   }
-  for (const p of manifest.debianPackages) {
+  for (const p of packagesOf(manifest, groups)) {
     const file = which(p.binary);
     if (!file) {
       missing.push(`${p.binary} (Debian ${p.package})`);

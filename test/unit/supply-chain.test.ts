@@ -292,8 +292,8 @@ describe('supply chain: sha256 pins', () => {
     it('a kind-group build not built is not missing: the default group is all a drill needs', async () => {
       const { root, file } = cacheWith('toxiproxy bytes');
       const { manifest } = withKind();
-      expect(provisionedRecords(manifest, root).missing).to.deep.equal([]);
-      const components = await ensureComponents({ lazy: false, manifest, root });
+      expect(provisionedRecords(manifest, root, ['kind']).missing).to.deep.equal([]);
+      const components = await ensureComponents({ lazy: false, manifest, root, groups: ['kind'] });
       expect(components.path(bin.name)).to.equal(file);
       const e = caught(() => components.path('kind'));
       expect(e.message).to.equal('component kind (group "kind" of components.json) is not built');
@@ -314,8 +314,16 @@ describe('supply chain: sha256 pins', () => {
         lazy: false,
         manifest: { ...manifest, goBuilds: pinned },
         root,
+        groups: ['kind'],
       });
       expect(components.path('kind')).to.equal(file);
+      // A drill of the local provider does not look at (nor hash) the kind group at all.
+      const local = await ensureComponents({
+        lazy: false,
+        manifest: { ...manifest, goBuilds: pinned },
+        root,
+      });
+      expect(local.records.map((r) => r.name)).to.not.include('kind');
     });
   });
 });
