@@ -17,14 +17,14 @@ const at = (path: readonly PropertyKey[]) => pathText(path) || 'scenario';
  * which say what a role-aimed fault must look like (the union of kinds alone could not).
  */
 function scenarioProblems(error: ZodError, input: unknown): string[] {
-  const faults = (input as { faults: unknown[] }).faults;
   const faultsDone = new Set<number>();
   const lines = error.issues.flatMap((issue) => {
     const [first, index] = issue.path;
     if (first !== 'faults' || typeof index !== 'number') return problemLines(new ZodError([issue]), at);
     if (faultsDone.has(index)) return [];
     faultsDone.add(index);
-    const check = checkFault(faults[index], `faults[${index}]`);
+    // An issue under faults[i] means the input is an object with a list there.
+    const check = checkFault((input as { faults: unknown[] }).faults[index], `faults[${index}]`);
     return check.ok ? [] : check.problems;
   });
   return [...new Set(lines)];

@@ -187,6 +187,13 @@ describe('scenario validation', () => {
     ]);
   });
 
+  it('names input that is no object at all, null and a list included', () => {
+    for (const input of [null, [], 'x'])
+      expect(problemsOf(input)).to.deep.equal([
+        `scenario: ${JSON.stringify(input)} must be an object with keys $schema, name, description, cluster, load, phases, faults, slos, health`,
+      ]);
+  });
+
   it('checks every field against what it allows', () => {
     expect(
       problemsOf({
