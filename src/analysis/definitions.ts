@@ -138,8 +138,10 @@ export const FIGURE_DEFINITIONS: readonly Definition[] = [
     term: 'etcd leader',
     definition:
       'per polling round of etcd member status (samples at most half the median polling interval apart, ' +
-      'one per member), the leader id reported by more than half of the members; a member reporting no ' +
-      'leader votes for "none". A round without such a majority (a split, or too few answers) has no known leader.',
+      'one per member), the leader id that more than half of the members name in their latest answer (each ' +
+      "member's last answer up to that round, if at most two polling intervals old: members polled on their " +
+      'own loops drift apart); a member reporting no leader votes for "none". A round without such a ' +
+      'majority (a split, or too few answers) has no known leader.',
   },
   {
     term: 'leader change',
