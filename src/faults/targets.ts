@@ -53,7 +53,7 @@ export function targetOf(spec: object, roles: readonly Role[]): Target {
   return { role, pick: (spec as Record<Role, Pick>)[role] };
 }
 
-export function describeTarget(t: Target): string {
+function describeTarget(t: Target): string {
   return `${t.role}: ${JSON.stringify(t.pick)}`;
 }
 

@@ -12,7 +12,6 @@ import type { scenarioSchema } from './schema.ts';
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Phases = Scenario['phases'];
-export type LoadProfile = Scenario['load'];
 export type FaultSpec = Scenario['faults'][number];
 
 export {
