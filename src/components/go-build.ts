@@ -103,6 +103,7 @@ export async function updateGoSum(build: GoBuild, workDir: string, toolchain: st
     toolchain,
     mod: 'mod',
     cwd: workDir,
+    cgo: build.cgo,
   });
   if (r.exitCode !== 0) {
     throw new EnvironmentError(`go list of ${pkgs.join(' ')} failed:\n${lastLines(r.stderr, 20)}`);
@@ -143,7 +144,7 @@ export async function goBuild(
       `${out}.partial`,
       bin.package,
     ];
-    const r = await withHeartbeat(label, () => goRun(args, { toolchain, cwd: workDir }));
+    const r = await withHeartbeat(label, () => goRun(args, { toolchain, cwd: workDir, cgo: build.cgo }));
     if (r.exitCode !== 0) {
       rmSync(`${out}.partial`, { force: true });
       const detail = lastLines(r.stderr, 20);

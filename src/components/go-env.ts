@@ -17,6 +17,8 @@ export interface GoEnvOptions {
   toolchain: string;
   /** readonly for builds (go.sum is committed); mod only to record a new go.sum on request. */
   mod?: 'readonly' | 'mod';
+  /** Build with cgo and the system's C compiler (runc needs libseccomp); off otherwise, for static binaries. */
+  cgo?: boolean;
 }
 
 export function goEnv(opts: GoEnvOptions, base: NodeJS.ProcessEnv = process.env): Record<string, string> {
@@ -43,6 +45,6 @@ export function goEnv(opts: GoEnvOptions, base: NodeJS.ProcessEnv = process.env)
     GONOSUMCHECK: '',
     GOAUTH: 'off', // no netrc or git credentials sent to the proxy
     GOVCS: '*:off', // never fetch from a VCS, even if the proxy says "direct"
-    CGO_ENABLED: '0',
+    CGO_ENABLED: opts.cgo ? '1' : '0',
   };
 }

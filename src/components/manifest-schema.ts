@@ -91,17 +91,35 @@ const goBuild = object({
     })
     .optional()
     .describe('Go build tags (go build -tags), e.g. no_btrfs.'),
+  cgo: z
+    .boolean({ error: 'must be true or false' })
+    .optional()
+    .describe(
+      "Build with cgo (CGO_ENABLED=1) and the system's C compiler; the C libraries it links are Debian " +
+        'packages of the same group. Absent: static pure-Go binaries.',
+    ),
   group: groupField('build'),
   binaries: z.array(goBinary, { error: 'must be a non-empty list' }).min(1),
 });
 
 /** A binary taken from a Debian package, with the command that makes it print its version. */
-const debianPackage = object({
+const debianProgram = object({
   package: matching(/^[a-z0-9][a-z0-9+.-]+$/, 'is not a Debian package name'),
   group: groupField('package'),
   binary: text().describe('Program the package installs, found on PATH.'),
   versionArgs: strings().describe(VERSION_ARGS),
   expect: text().describe(EXPECT),
+});
+
+/** A Debian package needed only to build something (a C library's headers): installed, not run. */
+const debianBuildPackage = object({
+  package: debianProgram.shape.package,
+  group: groupField('package'),
+  buildOnly: z.literal(true, { error: 'must be true' }).describe('Installed for builds; no program of it runs.'),
+});
+
+const debianPackage = z.union([debianProgram, debianBuildPackage], {
+  error: 'must name a binary with versionArgs and expect, or say "buildOnly": true',
 });
 
 /** Each binary is made by one build only: a second entry would shadow the first. */
@@ -142,4 +160,5 @@ export const manifestSchema = z
 export type GoBinary = z.infer<typeof goBinary>;
 export type GoBuild = z.infer<typeof goBuild>;
 export type DebianPackage = z.infer<typeof debianPackage>;
+export type DebianProgram = z.infer<typeof debianProgram>;
 export type Manifest = z.infer<typeof manifestSchema>;

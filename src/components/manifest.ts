@@ -6,13 +6,14 @@ import { UsageError } from '../util/errors.ts';
 import {
   manifestSchema,
   type DebianPackage,
+  type DebianProgram,
   type GoBinary,
   type GoBuild,
   type Manifest,
   type OptionalGroup,
 } from './manifest-schema.ts';
 
-export type { DebianPackage, GoBinary, GoBuild, Manifest, OptionalGroup } from './manifest-schema.ts';
+export type { DebianPackage, DebianProgram, GoBinary, GoBuild, Manifest, OptionalGroup } from './manifest-schema.ts';
 export { OPTIONAL_GROUPS } from './manifest-schema.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -72,4 +73,9 @@ export function packagesOf(manifest: Manifest, groups: readonly OptionalGroup[] 
 
 function inGroups(part: { group?: OptionalGroup }, groups: readonly OptionalGroup[]): boolean {
   return part.group === undefined || groups.includes(part.group);
+}
+
+/** Packages that put a program on PATH (checked and recorded), not those installed only for builds. */
+export function isProgram(p: DebianPackage): p is DebianProgram {
+  return 'binary' in p;
 }

@@ -12,7 +12,8 @@ import { goEnvReport, requireFreeSpace } from './go-toolchain.ts';
 import {
   buildsOf,
   packagesOf,
-  type DebianPackage,
+  isProgram,
+  type DebianProgram,
   type GoBinary,
   type GoBuild,
   type Manifest,
@@ -130,7 +131,7 @@ async function buildAndRecord(build: GoBuild, root: string, toolchain: string): 
   return prov;
 }
 
-async function debianRecord(p: DebianPackage): Promise<ComponentRecord> {
+async function debianRecord(p: DebianProgram): Promise<ComponentRecord> {
   const file = which(p.binary);
   if (!file) {
     throw new EnvironmentError(
@@ -185,7 +186,7 @@ export async function provision(manifest: Manifest, opts: ProvisionOptions = {})
   const packages = packagesOf(manifest, opts.groups);
   const installed = await installMissing(packages);
   if (installed.length > 0) progress(`debian: installed ${installed.join(', ')}`);
-  const records: ComponentRecord[] = await Promise.all(packages.map(debianRecord));
+  const records: ComponentRecord[] = await Promise.all(packages.filter(isProgram).map(debianRecord));
   // The kind provider's nodes run in Docker: its daemon must answer, not only be installed.
   if (opts.groups?.includes('kind')) await ensureDockerRunning(which('dockerd') ?? 'dockerd');
   const toolchain = manifest.goToolchain;
@@ -271,7 +272,7 @@ export function provisionedRecords(
       else ok();
     }
   }
-  for (const p of packagesOf(manifest, groups)) {
+  for (const p of packagesOf(manifest, groups).filter(isProgram)) {
     const file = which(p.binary);
     if (!file) {
       missing.push(`${p.binary} (Debian ${p.package})`);
