@@ -1,4 +1,6 @@
 import { cacheRoot } from '../components/cache.ts';
+import { Components } from '../components/components.ts';
+import { ensureKindImages } from '../providers/kind/images/kind-images.ts';
 import { loadManifest } from '../components/manifest.ts';
 import { unpinnedWarning } from '../components/pins.ts';
 import { provision } from '../components/provision.ts';
@@ -19,6 +21,13 @@ export async function setupCommand(argv: readonly string[]): Promise<number> {
   const header = ['component', 'version', 'sha256', 'verified by', 'built', 'path'];
   for (const row of [header, ...rows])
     console.log(row.map((c, i) => (i < 5 ? c.padEnd(widths[i]!) : c)).join('  '));
+  if (cmd.options.groups.includes('kind')) {
+    const images = await ensureKindImages(new Components(loadManifest(), records, cmd.options.groups), {
+      force: cmd.options.force,
+    });
+    console.log(`kind node image: ${images.node}`);
+    console.log(`kind load balancer image: ${images.loadBalancer} (as ${images.kindLoadBalancer})`);
+  }
   const notPinned = records.filter((r) => r.verifiedBy === 'not pinned').map((r) => r.name);
   if (notPinned.length > 0) console.warn(unpinnedWarning(notPinned));
   console.log(`setup done in ${formatDuration(Date.now() - t0)}; cache: ${cacheRoot()}`);

@@ -22,6 +22,12 @@ export interface ClusterEndpoints {
   dns: string;
   /** Each CoreDNS replica's own address, host:port. */
   dnsReplicas: string[];
+  /**
+   * The network namespace (a file such as /proc/<pid>/ns/net) from which the DNS addresses are
+   * reachable, when they are routed only inside a node (kind's Service and pod addresses); absent:
+   * from this process's own.
+   */
+  dnsNetns?: string;
   /** The address the DNS answers for kubernetes.default: what the DNS probes expect. */
   kubernetesServiceIp: string;
   /** Admin kubeconfig (client cert auth through the load balancer). */
@@ -58,6 +64,12 @@ export interface ClusterInfo {
   etcdTopology: 'stacked' | 'external-all';
   /** Where the provider keeps the cluster's files and logs. */
   dir: string;
+  /**
+   * What the cluster runs, for the report's audit, when the provider knows it better than the
+   * component cache does (kind: the binaries inside its images, and the images by id). Absent: every
+   * provisioned component.
+   */
+  components?: { name: string; version: string; sha256: string }[];
   /** Where the cluster's own records can be read, for the report's cross-checks (absent: none). */
   evidence?: ClusterEvidence;
 }

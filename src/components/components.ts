@@ -53,8 +53,8 @@ export async function ensureComponents(
     );
   }
   progress(`components missing (${missing.join(', ')}): provisioning them now, as \`npm run setup\` would`);
-  // The default group only; what optional groups already have built stays usable.
-  const built = await provision(manifest, { root: opts.root });
+  // The default group and the groups asked for (a first `--provider kind` builds the kind group).
+  const built = await provision(manifest, { root: opts.root, groups });
   const names = new Set(built.map((r) => r.name));
   return new Components(manifest, [...built, ...records.filter((r) => !names.has(r.name))], groups);
 }

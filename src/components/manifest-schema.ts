@@ -115,7 +115,9 @@ const debianProgram = object({
 const debianBuildPackage = object({
   package: debianProgram.shape.package,
   group: groupField('package'),
-  buildOnly: z.literal(true, { error: 'must be true' }).describe('Installed for builds; no program of it runs.'),
+  buildOnly: z
+    .literal(true, { error: 'must be true' })
+    .describe('Installed for builds; no program of it runs.'),
 });
 
 const debianPackage = z.union([debianProgram, debianBuildPackage], {

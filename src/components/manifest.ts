@@ -13,7 +13,14 @@ import {
   type OptionalGroup,
 } from './manifest-schema.ts';
 
-export type { DebianPackage, DebianProgram, GoBinary, GoBuild, Manifest, OptionalGroup } from './manifest-schema.ts';
+export type {
+  DebianPackage,
+  DebianProgram,
+  GoBinary,
+  GoBuild,
+  Manifest,
+  OptionalGroup,
+} from './manifest-schema.ts';
 export { OPTIONAL_GROUPS } from './manifest-schema.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

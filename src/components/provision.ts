@@ -235,9 +235,8 @@ function sha256FileSync(file: string): string {
 /**
  * What is provisioned now, without building anything: for reports and the check before every
  * run. Each binary is hashed now and compared with its pin, so what runs is what was pinned.
- * Optional groups count only when asked for. `missing` names only what the default group lacks: a
- * build of an optional group that is not there (or stale) is left out of the records, and
- * Components.path says how to build it.
+ * Optional groups count only when asked for; then what they lack is missing too (a first
+ * `--provider kind` builds the kind group).
  */
 export function provisionedRecords(
   manifest: Manifest,
@@ -247,13 +246,11 @@ export function provisionedRecords(
   const records: ComponentRecord[] = [];
   const missing: string[] = [];
   if (existsSync(root)) requireRootOnlyDir(root, 'component cache');
-  // Only the groups asked for are hashed: a local drill does not pay for the kind group's 650 MB.
+  // Only the groups asked for are looked at: a local drill does not hash the kind group's 650 MB.
   for (const build of buildsOf(manifest, groups)) {
     const prov = readProvenance(provenancePath(build.name, build.version, root));
     const current = prov?.recipe === recipeOf(build, manifest.goToolchain, readGoSum(build));
-    const lacking = (why: string) => {
-      if (build.group === undefined) missing.push(why);
-    };
+    const lacking = (why: string) => missing.push(why);
     for (const bin of build.binaries) {
       const rec =
         prov?.version === build.version ? prov.binaries.find((b) => b.name === bin.name) : undefined;

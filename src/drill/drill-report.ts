@@ -62,7 +62,9 @@ export function drillReport(run: DrillRun): Report {
     host: os.hostname(),
     startedAt: run.startedAt,
     endedAt: run.endedAt,
-    components: req.components.records.map((r) => ({ name: r.name, version: r.version, sha256: r.sha256 })),
+    components:
+      cluster?.components ??
+      req.components.records.map((r) => ({ name: r.name, version: r.version, sha256: r.sha256 })),
     cluster: {
       provider: req.provider.name,
       topology: cluster

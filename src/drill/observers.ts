@@ -12,6 +12,7 @@ import {
   apiUpdateProbe,
   PROBE_NAMESPACE,
 } from '../observe/probes/api-probes.ts';
+import { NetnsResolver } from '../observe/probes/netns-dns.ts';
 import { dnsProbe } from '../observe/probes/dns-probe.ts';
 import { etcdMemberProbe } from '../observe/probes/etcd-probe.ts';
 import { ProbeLoop, type Probe } from '../observe/probes/probe-loop.ts';
@@ -110,7 +111,9 @@ export class Observers {
     }
     add(apiUpdateProbe('api-update', apiClient('keepalive', lb, admin), timeout, recorder, runId));
     add(apiDeleteProbe('api-delete', apiClient('keepalive', lb, admin), timeout, recorder, runId));
-    add(dnsProbe('dns', cluster.endpoints.dns, timeout, cluster.endpoints.kubernetesServiceIp));
+    // Where the DNS addresses are routed only inside a node (kind), the lookups are made from there.
+    const via = cluster.endpoints.dnsNetns ? new NetnsResolver(cluster.endpoints.dnsNetns) : undefined;
+    add(dnsProbe('dns', cluster.endpoints.dns, timeout, cluster.endpoints.kubernetesServiceIp, via));
     for (const n of cluster.nodes) {
       const direct = apiClient('keepalive', cluster.endpoints.apiServerOf[n.name]!, admin);
       add(
@@ -133,6 +136,7 @@ export class Observers {
           addr.replace(/:53$/, ''),
           timeout,
           cluster.endpoints.kubernetesServiceIp,
+          via,
         ),
         memberEvery,
       ),

@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../util/errors.ts';
 import type { LocalClusterConfig } from './local/config.ts';
+import { KindProvider, type KindOptions } from './kind/index.ts';
 import { LocalProvider } from './local/index.ts';
 import { PROVIDER_NAMES, type ProviderName } from './names.ts';
 import { CAPABILITIES, type Capability, type Provider } from './provider.ts';
@@ -12,6 +13,7 @@ import { CAPABILITIES, type Capability, type Provider } from './provider.ts';
 const FACTORIES: Record<ProviderName, (options: Record<string, unknown>) => Provider> = {
   // The local provider checks every option itself (resolveLocalConfig), unknown ones too.
   local: (options) => new LocalProvider(options as Partial<LocalClusterConfig>),
+  kind: (options) => new KindProvider(options as KindOptions),
 };
 
 export function providerFor(name: ProviderName, options: Record<string, unknown> = {}): Provider {

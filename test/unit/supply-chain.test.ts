@@ -289,15 +289,19 @@ describe('supply chain: sha256 pins', () => {
       return { manifest: { ...m, goBuilds: [...m.goBuilds, kind] }, kind };
     }
 
-    it('a kind-group build not built is not missing: the default group is all a drill needs', async () => {
+    it('a kind-group build not built is missing only when the kind group is asked for', async () => {
       const { root, file } = cacheWith('toxiproxy bytes');
       const { manifest } = withKind();
-      expect(provisionedRecords(manifest, root, ['kind']).missing).to.deep.equal([]);
-      const components = await ensureComponents({ lazy: false, manifest, root, groups: ['kind'] });
+      expect(provisionedRecords(manifest, root).missing).to.deep.equal([]);
+      expect(provisionedRecords(manifest, root, ['kind']).missing).to.deep.equal(['kind v0.31.0']);
+      const components = await ensureComponents({ lazy: false, manifest, root });
       expect(components.path(bin.name)).to.equal(file);
-      const e = caught(() => components.path('kind'));
-      expect(e.message).to.equal('component kind (group "kind" of components.json) is not built');
-      expect(e.fix).to.equal('run `npm run setup -- kind`');
+      expect(() => components.path('kind')).to.throw('group "kind", which was not asked of');
+      const refused = await ensureComponents({ lazy: false, manifest, root, groups: ['kind'] }).catch(
+        (err: unknown) => err as EnvironmentError,
+      );
+      expect(refused).to.be.instanceOf(EnvironmentError);
+      expect((refused as EnvironmentError).message).to.equal('not provisioned yet: kind v0.31.0');
       expect(caught(() => components.path('runc')).fix).to.equal('run `npm run setup`');
     });
 

@@ -25,7 +25,10 @@ interface Holder {
   since: string;
 }
 
-export function lockFileOf(config: LocalClusterConfig): string {
+/** What names a cluster's lock: its state root and name. */
+export type LockScope = Pick<LocalClusterConfig, 'stateRoot' | 'name'>;
+
+export function lockFileOf(config: LockScope): string {
   return path.join(config.stateRoot, `${config.name}.lock`);
 }
 
@@ -72,7 +75,7 @@ function readHolder(file: string): Holder | undefined {
 
 /** Runs `fn` holding the cluster's lock; `command` is what a refused second command is told. */
 export async function withClusterLock<T>(
-  config: LocalClusterConfig,
+  config: LockScope,
   command: string,
   fn: () => Promise<T>,
 ): Promise<T> {
