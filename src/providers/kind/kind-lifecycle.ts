@@ -298,6 +298,9 @@ async function removeAll(kind: string): Promise<{ removed: string[]; left: strin
     removed.push(`kind cluster ${KIND_CLUSTER}`);
   }
   if ((await kindClusters(kind)).includes(KIND_CLUSTER)) left.push(`kind cluster ${KIND_CLUSTER}`);
+  // kind's Docker network (a bridge) outlives its clusters; Docker refuses while another cluster uses it.
+  const network = await run('docker', ['network', 'rm', 'kind'], { allowFailure: true });
+  if (network.exitCode === 0) removed.push('Docker network kind');
   if (existsSync(KIND_DIR)) {
     if (clusterDirState(KIND_DIR) === 'ours') {
       rmSync(KIND_DIR, { recursive: true, force: true });
