@@ -9,15 +9,18 @@ import { UsageError } from '../util/errors.ts';
 import { helpText } from './help-text.ts';
 import { seeHelp, type CommandSpec, type FlagContext, type ValueSpec } from './option-spec.ts';
 import { parseCommandLine } from './parse-options.ts';
-import { PROVIDER_OPTION } from './provider-option.ts';
+import { KIND_OPTIONS, kindSettings, PROVIDER_OPTION } from './provider-option.ts';
 
 const VERBS = ['up', 'down', 'status'] as const;
 export type ClusterVerb = (typeof VERBS)[number];
 
 export interface ClusterOptions {
   provider: ProviderName;
-  /** Only the settings given on the command line; resolveLocalConfig adds the defaults. */
-  overrides: Partial<LocalClusterConfig>;
+  /**
+   * Only the provider's settings given on the command line: the local cluster's (resolveLocalConfig
+   * adds the defaults) or kind's (nodeImage, kindConfig).
+   */
+  overrides: Partial<LocalClusterConfig> | Record<string, unknown>;
 }
 
 export type ClusterCommand = { command: 'help' } | { command: ClusterVerb; options: ClusterOptions };
@@ -64,6 +67,7 @@ export const CLUSTER_SPEC = {
   options: {
     provider: PROVIDER_OPTION,
     ...settingOptions(),
+    ...KIND_OPTIONS,
   },
 } as const satisfies CommandSpec;
 
@@ -85,6 +89,19 @@ export function parseClusterArgs(argv: readonly string[]): ClusterCommand {
   if (extra.length > 0) throw new UsageError(`unknown argument ${extra.join(' ')}`, seeHelp('cluster'));
 
   const given: Readonly<Record<string, unknown>> = values;
+  if (values.provider !== 'local') {
+    const local = SETTINGS.find(([flag]) => given[flag] !== undefined);
+    if (local)
+      throw new UsageError(
+        `--${local[0]} is a setting of the local provider, not of ${values.provider}`,
+        `drop --${local[0]}, or use --provider local`,
+      );
+    return {
+      command: verb,
+      options: { provider: values.provider, overrides: kindSettings(values.provider, values) },
+    };
+  }
+  kindSettings(values.provider, values); // refuses kind's flags for the local provider
   const overrides: Record<string, unknown> = {};
   for (const [flag, key] of SETTINGS) if (given[flag] !== undefined) overrides[key] = given[flag];
   // Every value checked, and named by its flag when wrong; the defaults are added where it is used.

@@ -8,12 +8,14 @@ import { UsageError } from '../util/errors.ts';
 import { helpText } from './help-text.ts';
 import type { CommandSpec, FlagContext, OptionTable, ValueSpec } from './option-spec.ts';
 import { parseCommandLine } from './parse-options.ts';
-import { PROVIDER_OPTION } from './provider-option.ts';
+import { KIND_OPTIONS, kindSettings, PROVIDER_OPTION } from './provider-option.ts';
 
 export interface DrillOptions {
   /** A shipped scenario's name or the path of a scenario file, as loadScenario takes it. */
   scenario: string;
   provider: ProviderName;
+  /** The provider's own settings given on the command line (kind: nodeImage, kindConfig). */
+  providerOptions: Record<string, unknown>;
   /** Applied onto the loaded scenario with applyOverrides. */
   overrides: ScenarioOverrides;
   /** Leave the cluster running after the drill. */
@@ -29,6 +31,7 @@ export type DrillCommand =
 
 const DRILL_OPTIONS = {
   provider: PROVIDER_OPTION,
+  ...KIND_OPTIONS,
   rate: {
     type: 'string',
     placeholder: 'N',
@@ -121,6 +124,7 @@ export function parseDrillArgs(argv: readonly string[]): DrillCommand {
     options: {
       scenario,
       provider: values.provider,
+      providerOptions: kindSettings(values.provider, values),
       overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
       keepCluster: values['keep-cluster'],
       reuseCluster: values['reuse-cluster'],

@@ -33,7 +33,7 @@ export async function drillCommand(argv: readonly string[]): Promise<number> {
     process.env.INIT_CWD ?? repoRoot,
     options.reportDir ?? path.join(repoRoot, defaultReportDir(scenario.name, startedAt)),
   );
-  const provider = providerFor(options.provider);
+  const provider = providerFor(options.provider, options.providerOptions);
   requireCapabilities(provider, scenarioNeeds(scenario.faults));
   provider.preflight();
   try {

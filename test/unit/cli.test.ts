@@ -69,7 +69,7 @@ describe('command-line options', () => {
     expect(CLUSTER_USAGE).to.match(
       /^ {2}--no-restart a,b +components not restarted when they die \(default: none\)$/m,
     );
-    expect(CLUSTER_USAGE).to.match(/^ {2}--provider local +where the cluster runs; .*\(default: local\)$/ms);
+    expect(CLUSTER_USAGE).to.match(/^ {2}--provider local\|kind +where the cluster runs; .*\(default: local\)$/ms);
     expect(CLUSTER_USAGE).to.match(/^ {2}--help, -h +show this text$/m);
     expect(BENCH_USAGE).to.match(
       /^ {2}--seconds N +capacity: how long each rate runs, >= 5 \(default: 30\)$/m,
@@ -130,7 +130,7 @@ describe('command-line options', () => {
       options: { provider: 'local', overrides: {} },
     });
     expect(usageErrorOf(() => parseClusterArgs(['up', '--provider', 'eks']))).to.deep.include({
-      message: '--provider: "eks" is not a known provider; known: local (planned: kind, kubeconfig)',
+      message: '--provider: "eks" is not a known provider; known: local, kind (planned: kubeconfig)',
       fix: 'drop --provider, or use --provider local',
     });
     expect(usageErrorOf(() => parseClusterArgs(['up', '--provider'])).message).to.equal(

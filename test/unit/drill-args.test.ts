@@ -25,6 +25,7 @@ describe('drill arguments', () => {
       options: {
         scenario: 'etcd-partition',
         provider: 'local',
+        providerOptions: {},
         overrides: {},
         keepCluster: false,
         reuseCluster: false,
@@ -53,6 +54,7 @@ describe('drill arguments', () => {
       options: {
         scenario: './my-scenario.ts',
         provider: 'local',
+        providerOptions: {},
         overrides: { rate: 50, holdSeconds: 90, baselineSeconds: 5, recoverySeconds: 0.5 },
         keepCluster: true,
         reuseCluster: true,
@@ -75,7 +77,7 @@ describe('drill arguments', () => {
   it('names an unknown option and lists the known ones', () => {
     expect(rejection(['etcd-partition', '--holdd', '20s'])).to.deep.equal({
       message:
-        'unknown option "--holdd"; known: --provider, --rate, --baseline, --hold, --recovery, --report-dir, ' +
+        'unknown option "--holdd"; known: --provider, --node-image, --kind-config, --rate, --baseline, --hold, --recovery, --report-dir, ' +
         '--keep-cluster, --reuse-cluster, --list, --help, -h',
       fix: 'see `npm run drill -- --help`',
     });
@@ -109,15 +111,35 @@ describe('drill arguments', () => {
   });
 
   it('says the planned providers are not implemented yet, and names an unknown one', () => {
-    expect(rejection(['x', '--provider', 'kind'])).to.deep.equal({
-      message: '--provider kind is not implemented yet; only local works today',
+    expect(rejection(['x', '--provider=kubeconfig'])).to.deep.equal({
+      message: '--provider kubeconfig is not implemented yet; the providers today: local, kind',
       fix: 'drop --provider, or use --provider local',
     });
-    expect(rejection(['x', '--provider=kubeconfig']).message).to.equal(
-      '--provider kubeconfig is not implemented yet; only local works today',
-    );
     expect(rejection(['x', '--provider', 'eks']).message).to.equal(
-      '--provider: "eks" is not a known provider; known: local (planned: kind, kubeconfig)',
+      '--provider: "eks" is not a known provider; known: local, kind (planned: kubeconfig)',
+    );
+  });
+
+  it("takes kind's settings for the kind provider only, naming the flag otherwise", () => {
+    const cmd = parseDrillArgs([
+      'etcd-partition',
+      '--provider',
+      'kind',
+      '--node-image',
+      'kindest/node:v1.36.3',
+    ]);
+    expect(cmd.command === 'run' && cmd.options.providerOptions).to.deep.equal({
+      nodeImage: 'kindest/node:v1.36.3',
+    });
+    expect(rejection(['etcd-partition', '--node-image', 'kindest/node:v1.36.3'])).to.deep.equal({
+      message: '--node-image is a setting of the kind provider, not of local',
+      fix: 'add --provider kind, or drop --node-image',
+    });
+    expect(rejection(['x', '--provider', 'kind', '--node-image', 'a b']).message).to.equal(
+      '--node-image "a b" is not an image reference',
+    );
+    expect(rejection(['x', '--provider', 'kind', '--kind-config', 'no/such.yaml']).message).to.match(
+      /^--kind-config "no\/such.yaml": no such file \(\/.*no\/such.yaml\)$/,
     );
   });
 
@@ -151,6 +173,8 @@ describe('drill arguments', () => {
   it('documents every option in the usage text', () => {
     for (const flag of [
       '--provider',
+      '--node-image',
+      '--kind-config',
       '--rate',
       '--hold',
       '--baseline',
