@@ -10,6 +10,7 @@ import { ensureComponents } from '../src/components/components.ts';
 import type { ProviderName } from '../src/providers/names.ts';
 import { providerFor } from '../src/providers/registry.ts';
 import { run } from '../src/util/exec.ts';
+import { progress } from '../src/util/progress.ts';
 import { BENCH_USAGE, parseBenchArgs } from '../src/cli/bench-args.ts';
 import { repoRoot } from '../src/components/manifest.ts';
 import { capacity } from './capacity.ts';
@@ -23,6 +24,7 @@ function stats(values: number[]): string {
 async function clusterUp(runs: number, providerName: ProviderName): Promise<void> {
   const components = await ensureComponents();
   const provider = providerFor(providerName);
+  progress(`cluster-up (${provider.name}): ${runs} runs`);
   provider.preflight();
   await provider.remove();
   const times: number[] = [];
@@ -82,7 +84,8 @@ export async function benchCommand(argv: readonly string[]): Promise<number | vo
       console.log(BENCH_USAGE);
       return 0;
     case 'cluster-up':
-      return void (await clusterUp(cmd.runs, cmd.provider));
+      for (const provider of cmd.providers) await clusterUp(cmd.runs, provider);
+      return;
     case 'capacity':
       return void (await capacity(await ensureComponents(), cmd.rates, cmd.seconds));
     case 'drill':

@@ -13,7 +13,7 @@ import type { ProviderName } from '../providers/names.ts';
 
 export type BenchCommand =
   | { command: 'help' }
-  | { command: 'cluster-up'; runs: number; provider: ProviderName }
+  | { command: 'cluster-up'; runs: number; providers: ProviderName[] }
   | { command: 'drill'; scenario: string }
   | { command: 'capacity'; rates: number[]; seconds: number };
 
@@ -26,7 +26,13 @@ const BENCH_OPTIONS = {
     default: '5',
     parse: parseRuns,
   },
-  provider: { ...PROVIDER_OPTION, help: `cluster-up: ${PROVIDER_OPTION.help}` },
+  provider: {
+    ...PROVIDER_OPTION,
+    placeholder: 'P[,P]',
+    help: `cluster-up: ${PROVIDER_OPTION.help}; several, comma-separated, are measured one after another in the same run`,
+    example: 'local,kind',
+    parse: (text: string) => text.split(',').map((p) => PROVIDER_OPTION.parse(p)),
+  },
   rates: {
     type: 'string',
     placeholder: 'a,b',
@@ -50,7 +56,7 @@ const CAPACITY_EXAMPLE = 'e.g. `npm run bench -- capacity --rates 50,100 --secon
 export const BENCH_SPEC = {
   name: 'bench',
   usage: [
-    'cluster-up [--runs N] [--provider local]',
+    'cluster-up [--runs N] [--provider local[,kind]]',
     'drill [scenario]',
     'capacity [--rates a,b] [--seconds N]',
   ],
@@ -94,7 +100,7 @@ function benchmark(
 ): BenchCommand {
   switch (what) {
     case 'cluster-up':
-      return { command: what, runs: values.runs, provider: values.provider };
+      return { command: what, runs: values.runs, providers: values.provider };
     case 'drill':
       return { command: what, scenario };
     case 'capacity':

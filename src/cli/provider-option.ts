@@ -36,7 +36,7 @@ function isProviderName(value: string): value is ProviderName {
 
 /** An image reference as Docker takes it: registry/name:tag or @digest, no spaces or shell characters. */
 function parseImage(text: string, at: FlagContext): string {
-  if (/^[a-z0-9][a-z0-9._\/:@-]*$/.test(text)) return text;
+  if (/^[a-z0-9][a-z0-9._/:@-]*$/.test(text)) return text;
   throw new UsageError(
     `${at.flag} ${JSON.stringify(text)} is not an image reference`,
     `give one such as ${KIND_OPTIONS['node-image'].example}`,

@@ -69,7 +69,9 @@ describe('command-line options', () => {
     expect(CLUSTER_USAGE).to.match(
       /^ {2}--no-restart a,b +components not restarted when they die \(default: none\)$/m,
     );
-    expect(CLUSTER_USAGE).to.match(/^ {2}--provider local\|kind +where the cluster runs; .*\(default: local\)$/ms);
+    expect(CLUSTER_USAGE).to.match(
+      /^ {2}--provider local\|kind +where the cluster runs; .*\(default: local\)$/ms,
+    );
     expect(CLUSTER_USAGE).to.match(/^ {2}--help, -h +show this text$/m);
     expect(BENCH_USAGE).to.match(
       /^ {2}--seconds N +capacity: how long each rate runs, >= 5 \(default: 30\)$/m,
@@ -168,7 +170,7 @@ describe('command-line options', () => {
     expect(parseBenchArgs(['cluster-up'])).to.deep.equal({
       command: 'cluster-up',
       runs: 5,
-      provider: 'local',
+      providers: ['local'],
     });
     expect(parseBenchArgs(['capacity'])).to.deep.equal({
       command: 'capacity',
