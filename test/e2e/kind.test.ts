@@ -106,6 +106,17 @@ describe('drills on the kind provider', function () {
     ).to.deep.equal([]);
   });
 
+  it('etcd-leader-kill: the leader is killed, another member leads, the kubelet starts it again', async () => {
+    const r = await drill('etcd-leader-kill', [...SHORT, '--provider', 'kind', '--reuse-cluster']);
+    const { inject, heal } = expectKindRun(r, 'etcd');
+    const killed = String(inject.data?.node);
+    const leader = r.report.analysis!.leader;
+    expect(leader.members[leader.leaderAtInjection!], 'the killed member led').to.equal(killed);
+    const change = leader.changes.find((c) => c.at >= inject.at);
+    expect(change?.toMember, 'another member leads').to.be.a('string').and.not.equal(killed);
+    expect(heal.data?.container).to.be.a('string').and.not.equal(inject.data?.container);
+  });
+
   it('apiserver-kill: the container is killed through the CRI and the kubelet starts a new one', async () => {
     const r = await drill('apiserver-kill', [...SHORT, '--provider', 'kind', '--reuse-cluster']);
     const { inject, heal } = expectKindRun(r, 'kube-apiserver');
