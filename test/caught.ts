@@ -1,15 +1,18 @@
 import { expect } from 'chai';
 import { EnvironmentError } from '../src/util/errors.ts';
 
-/** The EnvironmentError `fn` throws; fails the test when it throws another error or none. */
-export function caught(fn: () => unknown): EnvironmentError {
+/** The error of class `type` (EnvironmentError) `fn` throws; fails the test when it throws another or none. */
+export function caught<E extends Error = EnvironmentError>(
+  fn: () => unknown,
+  type: new (...args: never[]) => E = EnvironmentError as unknown as new (...args: never[]) => E,
+): E {
   try {
     fn();
   } catch (err) {
-    expect(err).to.be.instanceOf(EnvironmentError);
-    return err as EnvironmentError;
+    expect(err).to.be.instanceOf(type);
+    return err as E;
   }
-  throw new Error('expected an EnvironmentError');
+  throw new Error(`expected ${type.name}`);
 }
 
 /** The error `p` rejects with; fails the test when it resolves. */

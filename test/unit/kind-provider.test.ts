@@ -17,18 +17,11 @@ import {
 } from '../../src/providers/kind/kind-config.ts';
 import { cniConfig, podRoutes } from '../../src/providers/kind/pod-network.ts';
 import { UsageError } from '../../src/util/errors.ts';
+import { caught } from '../caught.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function refusal(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).to.be.instanceOf(UsageError);
-    return err as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
+const refusal = (fn: () => unknown) => caught(fn, UsageError);
 
 describe('kind provider: cluster configuration', () => {
   const base = readKindConfig(DEFAULT_KIND_CONFIG);

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { currentEtcdLeader } from '../../cluster/etcd-leader.ts';
-import { apiserverReady, leaseHolder } from '../../cluster/health.ts';
+import { currentLeader } from '../../cluster/role-leader.ts';
+import { apiserverReady } from '../../cluster/health.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { now } from '../../observe/clock.ts';
 import { EnvironmentError } from '../../util/errors.ts';
@@ -33,7 +34,6 @@ const CONTAINER_OF: Record<Role, string> = {
   scheduler: 'kube-scheduler',
   coredns: 'coredns',
 };
-const LEASE_OF = { 'controller-manager': 'kube-controller-manager', scheduler: 'kube-scheduler' } as const;
 
 /**
  * A kind cluster as a drill sees it. Faults act as in production: a container is killed through
@@ -70,28 +70,13 @@ export class KindCluster implements AcquiredCluster {
   }
 
   async leaderOf(role: LeaderRole): Promise<{ instance: Instance; why: string }> {
-    if (role === 'etcd') {
-      const leader = await currentEtcdLeader(this.info);
-      return {
-        instance: { role, name: leader.node, node: leader.node },
-        why: `the etcd leader (member ${leader.id}) at this moment`,
-      };
-    }
-    const holder = await leaseHolder(
-      this.info.endpoints.apiServer,
-      loadTls(this.info.adminTls),
-      LEASE_OF[role],
+    // A lease holder is "<hostname>_<uuid>"; a kind node's hostname is its container's name.
+    const { node, why } = await currentLeader(
+      this.info,
+      role,
+      (h) => this.nodes.find((n) => h.startsWith(`${n.container}_`))?.name,
     );
-    // The holder identity is "<hostname>_<uuid>"; a kind node's hostname is its container's name.
-    const node = this.nodes.find((n) => holder?.startsWith(`${n.container}_`));
-    if (!node)
-      throw new EnvironmentError(
-        `no ${role} holds the ${LEASE_OF[role]} lease right now (holder: ${holder ?? 'none'})`,
-      );
-    return {
-      instance: { role, name: node.name, node: node.name },
-      why: `the ${role} holding the ${LEASE_OF[role]} lease at this moment`,
-    };
+    return { instance: { role, name: node, node }, why };
   }
 
   async status(): Promise<ClusterStatus> {

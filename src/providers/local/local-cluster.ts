@@ -1,10 +1,9 @@
 import path from 'node:path';
 import type { Components } from '../../components/components.ts';
-import { currentEtcdLeader } from '../../cluster/etcd-leader.ts';
-import { apiserverReady, leaseHolder } from '../../cluster/health.ts';
+import { currentLeader } from '../../cluster/role-leader.ts';
+import { apiserverReady } from '../../cluster/health.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { now } from '../../observe/clock.ts';
-import { EnvironmentError } from '../../util/errors.ts';
 import { waitUntil } from '../../util/wait-until.ts';
 import { loadTls } from '../../util/tls-client.ts';
 import type {
@@ -33,7 +32,6 @@ const PROCESS_OF: Record<Exclude<Role, 'coredns'>, string> = {
   'controller-manager': 'kube-controller-manager',
   scheduler: 'kube-scheduler',
 };
-const LEASE_OF = { 'controller-manager': 'kube-controller-manager', scheduler: 'kube-scheduler' } as const;
 
 /**
  * A cluster of the local provider as a drill sees it: its instances by role, and fault verbs done
@@ -71,24 +69,13 @@ export class LocalCluster implements AcquiredCluster {
   }
 
   async leaderOf(role: LeaderRole): Promise<{ instance: Instance; why: string }> {
-    if (role === 'etcd') {
-      const leader = await currentEtcdLeader(this.info);
-      return {
-        instance: { role, name: leader.node, node: leader.node },
-        why: `the etcd leader (member ${leader.id}) at this moment`,
-      };
-    }
-    const holder = await leaseHolder(
-      this.info.endpoints.apiServer,
-      loadTls(this.info.adminTls),
-      LEASE_OF[role],
+    // A lease holder is "<hostname>_<uuid>"; each node has its own hostname, its name.
+    const { node, why } = await currentLeader(
+      this.info,
+      role,
+      (h) => this.info.nodes.find((n) => h.startsWith(`${n.name}_`))?.name,
     );
-    const instance = this.instances(role).find((i) => holder?.startsWith(`${i.node}_`));
-    if (!instance)
-      throw new EnvironmentError(
-        `no ${role} holds the ${LEASE_OF[role]} lease right now (holder: ${holder ?? 'none'})`,
-      );
-    return { instance, why: `the ${role} holding the ${LEASE_OF[role]} lease at this moment` };
+    return { instance: { role, name: node, node }, why };
   }
 
   status(): Promise<ClusterStatus> {
