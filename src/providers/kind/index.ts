@@ -66,7 +66,7 @@ export class KindProvider implements Provider {
         return;
       }
       progress('removing the kind cluster');
-      const { left } = await down(components);
+      const { left } = await down(components.path('kind'));
       if (left.length) throw new Error(`left behind: ${left.join(', ')}`);
     });
   }
@@ -82,8 +82,13 @@ export class KindProvider implements Provider {
     return record as KindRecord & { info: NonNullable<KindRecord['info']> };
   }
 
+  /** Needs no build: where kind is not built, the cluster's containers are removed by kind's label. */
   async remove(): Promise<{ removed: string[]; left: string[] }> {
-    return down(await this.components());
+    const dockerd = which('dockerd');
+    if (!dockerd) return { removed: [], left: [] }; // no Docker: no kind cluster can be here
+    await ensureDockerRunning(dockerd);
+    const built = await ensureComponents({ groups: ['kind'], lazy: false }).catch(() => undefined);
+    return down(built?.path('kind'));
   }
 
   async attached(): Promise<{ cluster?: AcquiredCluster; absent?: string }> {

@@ -269,7 +269,7 @@ export async function up(opts: UpOptions): Promise<{ info: ClusterInfo; record: 
     return { info, record: ready };
   } catch (err) {
     progress(`kind: the cluster did not come up (${(err as Error).message.split('\n')[0]}); removing it`);
-    await down(opts.components).catch(() => undefined);
+    await down(kind).catch(() => undefined);
     throw err;
   }
 }
@@ -290,14 +290,33 @@ async function refuseRunning(kind: string): Promise<void> {
   );
 }
 
-async function removeAll(kind: string): Promise<{ removed: string[]; left: string[] }> {
+/** The containers of our kind cluster, by kind's label. */
+async function clusterContainers(): Promise<string[]> {
+  const r = await run(
+    'docker',
+    ['ps', '-a', '-q', '--filter', `label=io.x-k8s.kind.cluster=${KIND_CLUSTER}`],
+    {
+      allowFailure: true,
+    },
+  );
+  return r.stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * Removes the cluster with `kind delete cluster`, or, where kind is not built (a machine that never
+ * finished `setup -- kind`), its containers by kind's label; then kind's network and our directory.
+ */
+async function removeAll(kind: string | undefined): Promise<{ removed: string[]; left: string[] }> {
   const removed: string[] = [];
   const left: string[] = [];
-  if ((await kindClusters(kind)).includes(KIND_CLUSTER)) {
-    await deleteKindCluster(kind, KIND_CLUSTER);
-    removed.push(`kind cluster ${KIND_CLUSTER}`);
+  const before = await clusterContainers();
+  if (before.length > 0) {
+    if (kind) await deleteKindCluster(kind, KIND_CLUSTER);
+    else await run('docker', ['rm', '-f', '-v', ...before], { allowFailure: true });
+    removed.push(`kind cluster ${KIND_CLUSTER} (${before.length} containers)`);
   }
-  if ((await kindClusters(kind)).includes(KIND_CLUSTER)) left.push(`kind cluster ${KIND_CLUSTER}`);
+  const after = await clusterContainers();
+  if (after.length > 0) left.push(`containers of kind cluster ${KIND_CLUSTER}: ${after.join(' ')}`);
   // kind's Docker network (a bridge) outlives its clusters; Docker refuses while another cluster uses it.
   const network = await run('docker', ['network', 'rm', 'kind'], { allowFailure: true });
   if (network.exitCode === 0) removed.push('Docker network kind');
@@ -311,6 +330,6 @@ async function removeAll(kind: string): Promise<{ removed: string[]; left: strin
 }
 
 /** Removes the cluster (found by kind's labels) and its directory. */
-export function down(components: Components): Promise<{ removed: string[]; left: string[] }> {
-  return removeAll(components.path('kind'));
+export function down(kind: string | undefined): Promise<{ removed: string[]; left: string[] }> {
+  return removeAll(kind);
 }
