@@ -16,6 +16,12 @@ export class Components {
     this.byName = new Map(records.map((r) => [r.name, r]));
   }
 
+  /** The sha256 of a component's binary, as checked against its pin when the records were made. */
+  sha256(name: string): string {
+    this.path(name); // throws, with the fix, when it is not provisioned
+    return this.byName.get(name)!.sha256;
+  }
+
   path(name: string): string {
     const rec = this.byName.get(name);
     if (rec) return rec.path;

@@ -109,3 +109,25 @@ export function cpuSecondsOf(pid: number): number | null {
 
 /** USER_HZ: 100 on every Linux architecture the tool runs on. */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/** Resident memory (VmRSS) of a process, in MiB; 0 once it has exited. */
+export function residentMiB(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident memory of processes summed by a label of each (its program), in MiB. */
+export function residentMemoryBy(
+  pids: Iterable<number>,
+  labelOf: (pid: number) => string,
+): Map<string, number> {
+  const byLabel = new Map<string, number>();
+  for (const pid of pids) {
+    const label = labelOf(pid);
+    byLabel.set(label, (byLabel.get(label) ?? 0) + residentMiB(pid));
+  }
+  return byLabel;
+}

@@ -19,7 +19,7 @@ interface Answer {
 }
 
 /** An error as node's Resolver raises it, with its code (ETIMEOUT, ENOTFOUND, ...). */
-export class LookupError extends Error {
+class LookupError extends Error {
   constructor(
     readonly code: string,
     message: string,

@@ -14,7 +14,7 @@ import { requireRoot } from '../local/provider.ts';
 import { DEFAULT_STATE_ROOT } from '../local/state-root.ts';
 import type { AcquireRequest, AcquiredCluster, Capability, Provider } from '../provider.ts';
 import { kindClusterOf } from './kind-cluster.ts';
-import { down, KIND_BOUNDS, KIND_CLUSTER, readRecord, up, type KindRecord } from './kind-lifecycle.ts';
+import { down, isReady, KIND_BOUNDS, KIND_CLUSTER, readRecord, up } from './kind-lifecycle.ts';
 import { kindClusters } from './kind-cli.ts';
 
 export interface KindOptions {
@@ -57,7 +57,7 @@ export class KindProvider implements Provider {
       return kindClusterOf(record, async () => undefined);
     }
     const { record } = await up({ owner: req.owner, components, ...this.options });
-    return kindClusterOf(record as KindRecord & { info: NonNullable<KindRecord['info']> }, async (remove) => {
+    return kindClusterOf(record, async (remove) => {
       if (!remove) {
         if (req.owner !== 'cluster-up')
           progress(
@@ -74,12 +74,12 @@ export class KindProvider implements Provider {
   private async ready(components: Components) {
     const record = readRecord();
     const exists = (await kindClusters(components.path('kind'))).includes(KIND_CLUSTER);
-    if (!record?.info || record.status !== 'ready' || !exists)
+    if (!isReady(record) || !exists)
       throw new EnvironmentError(
         'no kind cluster of this tool is running',
         'start one with `npm run cluster -- up --provider kind`',
       );
-    return record as KindRecord & { info: NonNullable<KindRecord['info']> };
+    return record;
   }
 
   /** Needs no build: where kind is not built, the cluster's containers are removed by kind's label. */
@@ -94,12 +94,9 @@ export class KindProvider implements Provider {
   async attached(): Promise<{ cluster?: AcquiredCluster; absent?: string }> {
     const record = readRecord();
     if (!record) return { absent: 'no kind cluster is running' };
-    if (record.status === 'ready' && record.info)
+    if (isReady(record))
       return {
-        cluster: await kindClusterOf(
-          record as KindRecord & { info: NonNullable<KindRecord['info']> },
-          async () => undefined,
-        ),
+        cluster: await kindClusterOf(record, async () => undefined),
       };
     return {
       absent: isAlive(record.pid)

@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { residentMemoryBy, statFieldsOf } from '../../util/proc.ts';
 import path from 'node:path';
 import { currentEtcdLeader } from '../../cluster/etcd-leader.ts';
 import { currentLeader } from '../../cluster/role-leader.ts';
@@ -6,7 +7,6 @@ import { apiserverReady } from '../../cluster/health.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { now } from '../../observe/clock.ts';
 import { EnvironmentError } from '../../util/errors.ts';
-import { run } from '../../util/exec.ts';
 import { loadTls } from '../../util/tls-client.ts';
 import { pollUntil } from '../../util/wait-until.ts';
 import type {
@@ -20,7 +20,8 @@ import type {
   LeaderRole,
   Role,
 } from '../provider.ts';
-import type { KindRecord } from './kind-lifecycle.ts';
+import { dockerMaybe } from './docker.ts';
+import type { ReadyRecord } from './kind-lifecycle.ts';
 import { inNode, inNodeNetwork, kindNodes, runningContainer, type KindNode } from './node-exec.ts';
 
 /** How long the kubelet may take to run a killed container again (its back-off starts at 10 s). */
@@ -45,7 +46,7 @@ export class KindCluster implements AcquiredCluster {
   readonly verbs: FaultVerbs;
 
   constructor(
-    private readonly record: KindRecord & { info: ClusterInfo },
+    private readonly record: ReadyRecord,
     private readonly nodes: KindNode[],
     private readonly onRelease: (remove: boolean) => Promise<void>,
   ) {
@@ -150,36 +151,20 @@ export class KindCluster implements AcquiredCluster {
   async residentMemory(): Promise<Map<string, number>> {
     const inits = new Map<number, string>(this.nodes.map((n) => [n.pid, n.container]));
     const lb = (
-      await run(
-        'docker',
-        ['inspect', '--format', '{{.State.Pid}}', `${this.info.name}-external-load-balancer`],
-        { allowFailure: true },
-      )
+      await dockerMaybe(['inspect', '--format', '{{.State.Pid}}', `${this.info.name}-external-load-balancer`])
     ).stdout.trim();
     if (lb) inits.set(Number(lb), 'load balancer');
-    const parent = new Map<number, number>();
-    const rss = new Map<number, { name: string; mib: number }>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const status = readFileSync(`/proc/${entry}/status`, 'utf8');
-        parent.set(Number(entry), Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0));
-        rss.set(Number(entry), {
-          name: /^Name:\s+(\S+)/m.exec(status)?.[1] ?? '?',
-          mib: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024,
-        });
-      } catch {
-        // exited meanwhile
-      }
-    }
-    const byName = new Map<string, number>();
-    for (const [pid, { name, mib }] of rss) {
+    const pids = readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number);
+    const parent = new Map(pids.map((pid) => [pid, Number(statFieldsOf(pid)?.[1] ?? 0)]));
+    // Every process whose chain of parents reaches a node's (or the load balancer's) init.
+    const inside = pids.filter((pid) => {
       let p = pid;
       while (p > 1 && !inits.has(p)) p = parent.get(p) ?? 0;
-      if (!inits.has(p)) continue;
-      byName.set(name, (byName.get(name) ?? 0) + mib);
-    }
-    return byName;
+      return inits.has(p);
+    });
+    return residentMemoryBy(inside, (pid) => commOf(pid));
   }
 
   release(remove: boolean): Promise<void> {
@@ -296,9 +281,18 @@ export class KindCluster implements AcquiredCluster {
   }
 }
 
+/** The program name the kernel keeps for a process (/proc/<pid>/comm). */
+function commOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '?';
+  }
+}
+
 /** The cluster of a record, with its node containers as Docker reports them now. */
 export async function kindClusterOf(
-  record: KindRecord & { info: ClusterInfo },
+  record: ReadyRecord,
   onRelease: (remove: boolean) => Promise<void>,
 ): Promise<KindCluster> {
   return new KindCluster(record, await kindNodes(record.info.name), onRelease);

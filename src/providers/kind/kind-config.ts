@@ -33,6 +33,13 @@ interface KindConfig {
   [key: string]: unknown;
 }
 
+const isControlPlane = (n: KindNodeConfig) => (n.role ?? 'control-plane') === 'control-plane';
+
+/** How many control-plane nodes a configuration has. */
+export function controlPlaneCount(config: KindConfig): number {
+  return (config.nodes ?? []).filter(isControlPlane).length;
+}
+
 /** Reads and checks a kind cluster configuration: at least three control-plane nodes. */
 export function readKindConfig(file: string, text = readFileSync(file, 'utf8')): KindConfig {
   let config: KindConfig;
@@ -49,7 +56,7 @@ export function readKindConfig(file: string, text = readFileSync(file, 'utf8')):
       `${file}: kind ${String(config?.kind)}, apiVersion ${String(config?.apiVersion)} is not a kind cluster configuration`,
       'start from kind-configs/three-control-planes.yaml (kind: Cluster, apiVersion: kind.x-k8s.io/v1alpha4)',
     );
-  const planes = (config.nodes ?? []).filter((n) => (n.role ?? 'control-plane') === 'control-plane').length;
+  const planes = controlPlaneCount(config);
   if (planes < 3)
     throw new UsageError(
       `${file}: nodes has ${planes} control-plane node(s); a highly available control plane needs 3`,
@@ -72,7 +79,7 @@ export function kindClusterConfig(
 ): string {
   let plane = 0;
   const nodes = (base.nodes ?? []).map((n) =>
-    (n.role ?? 'control-plane') === 'control-plane'
+    isControlPlane(n)
       ? {
           ...n,
           extraMounts: [

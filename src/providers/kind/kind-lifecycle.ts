@@ -25,9 +25,10 @@ import type { AcquireRequest } from '../provider.ts';
 import { hostNeeds } from './host-needs.ts';
 import { ensureKindImages } from './images/kind-images.ts';
 import { deleteKindCluster, kindClusters, kindWithProgress } from './kind-cli.ts';
-import { DEFAULT_KIND_CONFIG, kindClusterConfig, readKindConfig } from './kind-config.ts';
+import { controlPlaneCount, DEFAULT_KIND_CONFIG, kindClusterConfig, readKindConfig } from './kind-config.ts';
 import { inNode, kindNodes, netnsOf, type KindNode } from './node-exec.ts';
 import { wirePodNetwork } from './pod-network.ts';
+import { dockerMaybe } from './docker.ts';
 
 /** kind's cluster name: its containers are khd-control-plane, khd-control-plane2, ... */
 export const KIND_CLUSTER = 'khd';
@@ -48,6 +49,13 @@ export interface KindRecord {
   info?: ClusterInfo;
   /** CoreDNS pods by replica index: name and node container. */
   coredns?: { pod: string; container: string }[];
+}
+
+/** A record of a cluster that came up: it describes the cluster. */
+export type ReadyRecord = KindRecord & { status: 'ready'; info: ClusterInfo };
+
+export function isReady(record: KindRecord | undefined): record is ReadyRecord {
+  return record?.status === 'ready' && record.info !== undefined;
 }
 
 export function readRecord(dir = KIND_DIR): KindRecord | undefined {
@@ -136,7 +144,7 @@ async function componentsOf(
     ['kind node image', images.node],
     ['kind load balancer image', images.loadBalancer],
   ] as const) {
-    const id = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref], { allowFailure: true });
+    const id = await dockerMaybe(['image', 'inspect', '--format', '{{.Id}}', ref]);
     used.push({ name, version: ref, sha256: id.stdout.trim().replace(/^sha256:/, '') });
   }
   return used;
@@ -190,7 +198,7 @@ async function describe(
 }
 
 /** Makes the cluster; removes what it made when it fails. */
-export async function up(opts: UpOptions): Promise<{ info: ClusterInfo; record: KindRecord }> {
+export async function up(opts: UpOptions): Promise<{ info: ClusterInfo; record: ReadyRecord }> {
   const kind = opts.components.path('kind');
   const kubectl = opts.components.path('kubectl');
   await refuseRunning(kind);
@@ -220,7 +228,7 @@ export async function up(opts: UpOptions): Promise<{ info: ClusterInfo; record: 
   };
   writeRecord(KIND_DIR, record);
   try {
-    for (let i = 0; i < (base.nodes ?? []).length; i++) mkdirSync(etcdDir(i), { mode: 0o700 });
+    for (let i = 0; i < controlPlaneCount(base); i++) mkdirSync(etcdDir(i), { mode: 0o700 });
     const configPath = path.join(KIND_DIR, 'kind-config.yaml');
     writeFileSync(configPath, config, { mode: 0o600 });
     const kubeconfig = path.join(KIND_DIR, 'kubeconfig');
@@ -264,7 +272,7 @@ export async function up(opts: UpOptions): Promise<{ info: ClusterInfo; record: 
       description: 'the API to answer /readyz through the load balancer',
     });
     info.components = await componentsOf(opts.components, images);
-    const ready: KindRecord = { ...record, status: 'ready', info, coredns };
+    const ready: ReadyRecord = { ...record, status: 'ready', info, coredns };
     writeRecord(KIND_DIR, ready);
     return { info, record: ready };
   } catch (err) {
@@ -292,13 +300,7 @@ async function refuseRunning(kind: string): Promise<void> {
 
 /** The containers of our kind cluster, by kind's label. */
 async function clusterContainers(): Promise<string[]> {
-  const r = await run(
-    'docker',
-    ['ps', '-a', '-q', '--filter', `label=io.x-k8s.kind.cluster=${KIND_CLUSTER}`],
-    {
-      allowFailure: true,
-    },
-  );
+  const r = await dockerMaybe(['ps', '-a', '-q', '--filter', `label=io.x-k8s.kind.cluster=${KIND_CLUSTER}`]);
   return r.stdout.split('\n').filter(Boolean);
 }
 
@@ -312,13 +314,13 @@ async function removeAll(kind: string | undefined): Promise<{ removed: string[];
   const before = await clusterContainers();
   if (before.length > 0) {
     if (kind) await deleteKindCluster(kind, KIND_CLUSTER);
-    else await run('docker', ['rm', '-f', '-v', ...before], { allowFailure: true });
+    else await dockerMaybe(['rm', '-f', '-v', ...before]);
     removed.push(`kind cluster ${KIND_CLUSTER} (${before.length} containers)`);
   }
   const after = await clusterContainers();
   if (after.length > 0) left.push(`containers of kind cluster ${KIND_CLUSTER}: ${after.join(' ')}`);
   // kind's Docker network (a bridge) outlives its clusters; Docker refuses while another cluster uses it.
-  const network = await run('docker', ['network', 'rm', 'kind'], { allowFailure: true });
+  const network = await dockerMaybe(['network', 'rm', 'kind']);
   if (network.exitCode === 0) removed.push('Docker network kind');
   if (existsSync(KIND_DIR)) {
     if (clusterDirState(KIND_DIR) === 'ours') {

@@ -5,8 +5,7 @@
  */
 import { EnvironmentError } from '../../util/errors.ts';
 import { lastLines, run, type RunResult } from '../../util/exec.ts';
-
-const DOCKER_HINT = 'run `npm run setup -- kind`';
+import { docker } from './docker.ts';
 
 export interface KindNode {
   /** The name scenarios use: node-1, node-2, ... in the order of kind's container names. */
@@ -18,24 +17,12 @@ export interface KindNode {
   pid: number;
 }
 
-async function must(r: Promise<RunResult>, what: string): Promise<string> {
-  const result = await r;
-  if (result.exitCode !== 0)
-    throw new EnvironmentError(`${what} failed:\n${lastLines(result.stderr || result.stdout, 10)}`);
-  return result.stdout.trim();
-}
-
 /** Runs a command inside the node's container. */
 export function inNode(container: string, args: readonly string[], input?: string): Promise<string> {
-  return must(
-    run('docker', ['exec', ...(input === undefined ? [] : ['-i']), container, ...args], {
-      allowFailure: true,
-      timeoutMs: 60_000,
-      input,
-      installHint: DOCKER_HINT,
-    }),
-    `on ${container}: ${args.join(' ')}`,
-  );
+  return docker(['exec', ...(input === undefined ? [] : ['-i']), container, ...args], {
+    timeoutMs: 60_000,
+    input,
+  });
 }
 
 /** Runs a program of this machine inside the node's network namespace. */
@@ -63,44 +50,23 @@ export function netnsOf(node: KindNode): string {
 
 /** The control-plane node containers of a kind cluster, in kind's order (control-plane, -control-plane2, ...). */
 export async function kindNodes(cluster: string): Promise<KindNode[]> {
-  const names = (
-    await must(
-      run(
-        'docker',
-        [
-          'ps',
-          '--filter',
-          `label=io.x-k8s.kind.cluster=${cluster}`,
-          '--filter',
-          'label=io.x-k8s.kind.role=control-plane',
-          '--format',
-          '{{.Names}}',
-        ],
-        { allowFailure: true, installHint: DOCKER_HINT },
-      ),
-      'docker ps',
-    )
-  )
+  const listed = await docker([
+    'ps',
+    '--filter',
+    `label=io.x-k8s.kind.cluster=${cluster}`,
+    '--filter',
+    'label=io.x-k8s.kind.role=control-plane',
+    '--format',
+    '{{.Names}}',
+  ]);
+  const names = listed
     .split('\n')
     .filter(Boolean)
     .sort((a, b) => a.length - b.length || a.localeCompare(b));
   const nodes: KindNode[] = [];
   for (const [i, container] of names.entries()) {
-    const [pid, ip] = (
-      await must(
-        run(
-          'docker',
-          [
-            'inspect',
-            '--format',
-            '{{.State.Pid}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}',
-            container,
-          ],
-          { allowFailure: true },
-        ),
-        `docker inspect ${container}`,
-      )
-    ).split(/\s+/);
+    const format = '{{.State.Pid}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}';
+    const [pid, ip] = (await docker(['inspect', '--format', format, container])).split(/\s+/);
     nodes.push({ name: `node-${i + 1}`, container, ip: ip!, pid: Number(pid) });
   }
   return nodes;

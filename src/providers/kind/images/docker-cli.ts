@@ -1,20 +1,8 @@
-/** The few Docker commands the image builds need, through the one exec seam. */
-import { EnvironmentError } from '../../../util/errors.ts';
-import { lastLines, run, type RunResult } from '../../../util/exec.ts';
-
-const HINT = "run `npm run setup -- kind` (it installs Debian's docker.io and starts dockerd)";
-
-export async function docker(args: readonly string[], timeoutMs = 600_000): Promise<string> {
-  const r = await dockerMaybe(args, timeoutMs);
-  if (r.exitCode !== 0) {
-    throw new EnvironmentError(`docker ${args.join(' ')} failed:\n${lastLines(r.stderr || r.stdout, 15)}`);
-  }
-  return r.stdout.trim();
-}
-
-export function dockerMaybe(args: readonly string[], timeoutMs = 600_000): Promise<RunResult> {
-  return run('docker', args, { allowFailure: true, timeoutMs, installHint: HINT });
-}
+/** The Docker commands the image builds need beyond running docker: labels, configuration, import. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { run } from '../../../util/exec.ts';
+import { docker, dockerMaybe } from '../docker.ts';
 
 /** One label of a local image, or undefined when the image (or the label) is not there. */
 export async function imageLabel(ref: string, label: string): Promise<string | undefined> {
@@ -38,20 +26,18 @@ export async function configureImage(
 ): Promise<void> {
   const dockerfile = [`FROM ${raw}`, ...instructions].join('\n') + '\n';
   // The classic builder: no BuildKit plugin needed, and FROM a local image never reaches a registry.
-  const r = await run('docker', ['build', '--quiet', '-t', ref, '-'], {
-    input: dockerfile,
-    env: { DOCKER_BUILDKIT: '0' },
-    allowFailure: true,
-    timeoutMs: 600_000,
-    installHint: HINT,
-  });
-  if (r.exitCode !== 0)
-    throw new EnvironmentError(`docker build of ${ref} failed:\n${lastLines(r.stderr, 15)}`);
+  await docker(['build', '--quiet', '-t', ref, '-'], { input: dockerfile, env: { DOCKER_BUILDKIT: '0' } });
   await dockerMaybe(['rmi', raw]);
 }
 
-/** Imports a rootfs tarball as an image configured by Dockerfile instructions. */
-export async function importRootfs(tar: string, ref: string, instructions: readonly string[]): Promise<void> {
+/**
+ * Imports a root file system directory as an image configured by Dockerfile instructions. A
+ * minimal one (a few staged programs) gets a /tmp; files keep their numeric owners.
+ */
+export async function importRootfs(dir: string, ref: string, instructions: readonly string[]): Promise<void> {
+  mkdirSync(path.join(dir, 'tmp'), { recursive: true, mode: 0o1777 });
+  const tar = `${dir}.tar`;
+  await run('tar', ['-C', dir, '--numeric-owner', '-cf', tar, '.'], { timeoutMs: 600_000 });
   const raw = `${ref}-raw`;
   await docker(['import', tar, raw]);
   await configureImage(raw, ref, instructions);

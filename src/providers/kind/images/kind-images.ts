@@ -2,7 +2,7 @@
  * The node and load-balancer images of the kind provider, built without any registry and cached in
  * Docker under localhost/kube-ha-drill/..., tagged and labelled with the hash of their inputs: the
  * pinned binaries' sha256, the kind and Kubernetes module sums, the Debian suite and package list,
- * and this directory's own source (a change to the recipe rebuilds them).
+ * and the source files of each image's recipe (a change to the recipe rebuilds that image).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -13,7 +13,8 @@ import type { Components } from '../../../components/components.ts';
 import { downloadModule } from '../../../components/go-toolchain.ts';
 import { buildOf } from '../../../components/manifest.ts';
 import { formatDuration, progress } from '../../../util/progress.ts';
-import { docker, dockerMaybe, imageExists, imageLabel } from './docker-cli.ts';
+import { docker, dockerMaybe } from '../docker.ts';
+import { imageExists, imageLabel } from './docker-cli.ts';
 import {
   buildLoadBalancerImage,
   connectionLimit,
@@ -35,7 +36,6 @@ export interface KindImages {
   loadBalancer: string;
   /** kind's own name for its load balancer image, tagged onto ours when it has no image of its own. */
   kindLoadBalancer: string;
-  versions: WorkloadVersions;
 }
 
 function versionOf(components: Components, binary: string): string {
@@ -97,8 +97,9 @@ const WORKLOAD_BINARIES = [
   'coredns',
 ];
 
+/** The binaries' sha256 as the component records hold them (each checked against its pin, not hashed again). */
 function binaryHashes(components: Components, names: string[]): Record<string, string> {
-  return Object.fromEntries(names.map((n) => [n, sha256(readFileSync(components.path(n)))]));
+  return Object.fromEntries(names.map((n) => [n, components.sha256(n)]));
 }
 
 /**
@@ -147,7 +148,6 @@ export async function ensureKindImages(
     node: `${REPO}/kind-node:${kubernetes}-${nodeInputs}`,
     loadBalancer: `${REPO}/kind-haproxy:${lbInputs}`,
     kindLoadBalancer: kindLoadBalancerImage(mods.kind.dir),
-    versions,
   };
   const work = path.join(cacheRoot(), 'kind-images', 'work');
   const fresh = async (ref: string, inputs: string) =>

@@ -6,7 +6,6 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EnvironmentError } from '../../../util/errors.ts';
-import { run } from '../../../util/exec.ts';
 import { importRootfs } from './docker-cli.ts';
 import { stageProgram } from './stage-program.ts';
 
@@ -51,10 +50,7 @@ export async function buildLoadBalancerImage(
   for (const program of LB_PROGRAMS) await stageProgram('/', program, dir);
   mkdirSync(path.join(dir, path.dirname(CONFIG)), { recursive: true });
   copyFileSync(path.join(kindModuleDir, 'images/haproxy/haproxy.cfg'), path.join(dir, CONFIG));
-  mkdirSync(path.join(dir, 'tmp'), { recursive: true, mode: 0o1777 });
-  const tar = `${dir}.tar`;
-  await run('tar', ['-C', dir, '--numeric-owner', '--owner=0', '--group=0', '-cf', tar, '.']);
-  await importRootfs(tar, ref, [
+  await importRootfs(dir, ref, [
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     'STOPSIGNAL SIGUSR1',
     `ENTRYPOINT ${JSON.stringify(['haproxy', '-W', '-db', ...(maxconn ? ['-n', String(maxconn)] : []), '-f', CONFIG])}`,

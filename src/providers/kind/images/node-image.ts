@@ -6,10 +6,10 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Components } from '../../../components/components.ts';
 import { EnvironmentError } from '../../../util/errors.ts';
-import { run } from '../../../util/exec.ts';
 import { progress } from '../../../util/progress.ts';
 import { pollUntil } from '../../../util/wait-until.ts';
-import { configureImage, docker, dockerMaybe, importRootfs } from './docker-cli.ts';
+import { docker, dockerMaybe } from '../docker.ts';
+import { configureImage, importRootfs } from './docker-cli.ts';
 import { buildNodeRootfs } from './node-rootfs.ts';
 import { compilePause } from './pause-binary.ts';
 import { saveWorkloadImages, workloadImages, type WorkloadVersions } from './workload-images.ts';
@@ -86,13 +86,6 @@ async function commitNodeImage(base: string, archive: string, ref: string, label
   }
 }
 
-async function importBase(rootfs: string, ref: string): Promise<void> {
-  const tar = `${rootfs}.tar`;
-  progress('kind node image: importing the base rootfs into Docker');
-  await run('tar', ['-C', rootfs, '--numeric-owner', '-cf', tar, '.'], { timeoutMs: 600_000 });
-  await importRootfs(tar, ref, NODE_CONFIG);
-}
-
 export async function buildNodeImage(components: Components, spec: NodeImageSpec): Promise<void> {
   const { work, versions } = spec;
   rmSync(work, { recursive: true, force: true });
@@ -110,7 +103,8 @@ export async function buildNodeImage(components: Components, spec: NodeImageSpec
   // The registry names were only needed for the archive: leave the host's Docker as it was.
   await dockerMaybe(['rmi', ...workload.map((w) => w.ref)]);
   const base = `${spec.ref.replace(/:[^:]*$/, '')}-base:${spec.ref.split(':').pop()}`;
-  await importBase(rootfs, base);
+  progress('kind node image: importing the base rootfs into Docker');
+  await importRootfs(rootfs, base, NODE_CONFIG);
   await commitNodeImage(base, archive, spec.ref, spec.labels);
   await dockerMaybe(['rmi', base]);
   rmSync(work, { recursive: true, force: true });

@@ -11,7 +11,7 @@ export function pauseTag(makefile: string): string {
   return tag;
 }
 
-export function pauseSourceDir(kubernetesModuleDir: string): string {
+function pauseSourceDir(kubernetesModuleDir: string): string {
   return path.join(kubernetesModuleDir, 'build', 'pause');
 }
 

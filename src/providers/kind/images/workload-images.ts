@@ -7,9 +7,9 @@
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Components } from '../../../components/components.ts';
-import { run } from '../../../util/exec.ts';
 import { progress } from '../../../util/progress.ts';
-import { docker, importRootfs } from './docker-cli.ts';
+import { docker } from '../docker.ts';
+import { importRootfs } from './docker-cli.ts';
 import { stageProgram } from './stage-program.ts';
 
 export const BUILT_FROM_LABEL = 'io.kube-ha-drill.built-from';
@@ -97,10 +97,7 @@ async function importImage(image: WorkloadImage, components: Components, nodeRoo
   for (const [to, from] of Object.entries(image.files ?? {})) put(from, to);
   for (const program of image.fromNode ?? []) await stageProgram(nodeRootfs, program, dir);
   for (const [link, target] of Object.entries(image.links ?? {})) symlinkSync(target, path.join(dir, link));
-  mkdirSync(path.join(dir, 'tmp'), { recursive: true, mode: 0o1777 });
-  const tar = `${dir}.tar`;
-  await run('tar', ['-C', dir, '--numeric-owner', '--owner=0', '--group=0', '-cf', tar, '.']);
-  await importRootfs(tar, image.ref, [
+  await importRootfs(dir, image.ref, [
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     `LABEL ${BUILT_FROM_LABEL}="${image.builtFrom}"`,
     ...(image.entrypoint ? [`ENTRYPOINT ${JSON.stringify(image.entrypoint)}`] : []),
