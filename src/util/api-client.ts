@@ -84,10 +84,17 @@ class KeepAliveClient implements ApiClient {
     const s = http2.connect(this.baseUrl, { secureContext: this.tls.context });
     s.once('connect', () => this.connected.add(s));
     s.on('error', () => this.drop(s));
-    s.on('goaway', () => this.drop(s));
+    // GOAWAY (a server shutting down, a restart): no new requests on it, but those under way finish,
+    // as client-go does; destroying it would cut answers off mid-body and keep the server waiting.
+    s.on('goaway', () => this.retire(s));
     s.on('close', () => this.drop(s));
     this.session = s;
     return s;
+  }
+
+  private retire(s: http2.ClientHttp2Session): void {
+    if (this.session === s) this.session = undefined;
+    if (!s.closed && !s.destroyed) s.close();
   }
 
   private drop(s: http2.ClientHttp2Session): void {
@@ -141,11 +148,15 @@ class KeepAliveClient implements ApiClient {
           : finish(undefined, { status, body: Buffer.concat(chunks).toString('utf8') });
       stream.on('end', ended);
       stream.on('error', (err) => finish(err));
-      stream.on('close', () => {
-        if (stream.rstCode === http2.constants.NGHTTP2_NO_ERROR) ended();
-        else
-          finish(Object.assign(new Error(`stream reset (code ${stream.rstCode})`), { code: 'ECONNRESET' }));
-      });
+      // A stream that closes before its end (its session destroyed, a reset) has no whole answer,
+      // even after a 201's headers: the client saw an error, as client-go's would.
+      stream.on('close', () =>
+        finish(
+          Object.assign(new Error(`stream closed before its end (code ${stream.rstCode ?? 'none'})`), {
+            code: 'ECONNRESET',
+          }),
+        ),
+      );
       if (opts.body !== undefined) stream.end(opts.body);
       else stream.end();
     });
