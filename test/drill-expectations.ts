@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import type { AnalysisFigures } from '../src/analysis/analyze.ts';
 import { markDowns } from '../src/analysis/cross-checks.ts';
+import { isApiProbe } from '../src/analysis/probes.ts';
 import type { Timeline, TimelineEvent } from '../src/observe/timeline.ts';
 import type { Report } from '../src/report/report-model.ts';
 
@@ -203,10 +204,205 @@ export function expectEtcdSnapshotRestore(d: Drill): void {
   expect(lost.filter((l) => l.reason === 'missing').every((l) => l.sources.includes('etcd'))).to.equal(true);
 }
 
+/** The frozen process never exited: a freeze is a hang, not a crash. */
+function expectNoExit(d: Drill, pid: number): void {
+  const exits = d.timeline.events.filter((e) => e.kind === 'process-exit' && Number(e.data?.pid) === pid);
+  expect(
+    exits.map((e) => e.message),
+    `pid ${pid} never exited`,
+  ).to.deep.equal([]);
+}
+
+export function expectApiserverFreeze(d: Drill): void {
+  const inject = injection(d);
+  expect(inject.data?.component).to.equal('kube-apiserver');
+  const node = String(inject.data?.node);
+  const pid = Number(inject.data?.pid);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  expect(heal.data?.resumed, 'SIGCONT reached the frozen process').to.equal(true);
+  expect(Number(heal.data?.pid)).to.equal(pid);
+  expectNoExit(d, pid);
+  // Its own apiserver answered nothing while frozen, and answers again once resumed.
+  const direct = d.timeline.samples.filter((s) => s.probe === `member:api-write@${node}`);
+  const frozen = direct.filter((s) => s.start > inject.at + 100 && s.start < heal.at);
+  expect(frozen.length).to.be.above(5);
+  expect(frozen.filter((s) => s.outcome === 'ok' && s.end < heal.at)).to.deep.equal([]);
+  expect(
+    direct.some((s) => s.start > heal.at && s.outcome === 'ok'),
+    'answers after SIGCONT',
+  ).to.equal(true);
+  // HAProxy's /readyz check timed out against the hung backend and took it out.
+  expectFailoverNoSoonerThanMarkDown(d, node, inject.at);
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+}
+
+export function expectEtcdFollowerKill(d: Drill): void {
+  const inject = injection(d);
+  expect(inject.data?.component).to.equal('etcd');
+  const killed = String(inject.data?.node);
+  const leader = d.analysis.leader;
+  expect(leader.members[leader.leaderAtInjection!], 'the killed member was not the leader').to.not.equal(
+    killed,
+  );
+  // The leader kept its quorum: no election, and writes through the other apiservers went on.
+  expect(leader.changes.filter((c) => c.at >= inject.at)).to.deep.equal([]);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  const others = d.timeline.writes.filter(
+    (w) =>
+      w.probe?.startsWith('member:api-write@') &&
+      !w.probe.endsWith(`@${killed}`) &&
+      w.start > inject.at &&
+      w.start < heal.at,
+  );
+  expect(others.length).to.be.above(10);
+  const acked = others.filter((w) => w.outcome === 'acked').length;
+  expect(acked / others.length, `${acked} of ${others.length} acked`).to.be.at.least(0.95);
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+}
+
+export function expectEtcdQuorumLoss(d: Drill): void {
+  const injects = eventsOf(d.timeline, 'fault-inject');
+  expect(injects.map((e) => e.data?.component)).to.deep.equal(['etcd', 'etcd']);
+  const stopped = injects.map((e) => String(e.data?.node));
+  expect(new Set(stopped).size, 'two different members').to.equal(2);
+  const leader = d.analysis.leader;
+  expect(stopped).to.not.include(leader.members[leader.leaderAtInjection!]);
+  const heals = eventsOf(d.timeline, 'fault-heal');
+  expect(heals.length).to.equal(2);
+  // From the second stop (and the supervisor's kill after it) to the first restart, nothing commits:
+  // no write is acknowledged, and reads, which are quorum reads, fail too.
+  const from = injects[1]!.at + 500;
+  const until = heals[0]!.at;
+  const writes = d.timeline.writes.filter((w) => w.start > from && w.start < until);
+  expect(writes.length).to.be.above(10);
+  expect(writes.filter((w) => w.outcome === 'acked' && w.end < until)).to.deep.equal([]);
+  const reads = d.timeline.samples.filter((s) => s.probe === 'api-read' && s.start > from && s.start < until);
+  expect(reads.length).to.be.above(10);
+  expect(reads.filter((s) => s.outcome === 'ok' && s.end < until)).to.deep.equal([]);
+  // Both members came back, writes were acknowledged again, and none acknowledged was lost.
+  expect(heals.every((h) => Number(h.data?.newPid) > 0)).to.equal(true);
+  expect(d.timeline.writes.some((w) => w.start > heals[1]!.at && w.outcome === 'acked')).to.equal(true);
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+  const failover = d.report.verdicts.find((v) => v.slo === 'failover');
+  expect(failover?.result, 'the outage lasted the hold: no failover before the heal').to.not.equal('pass');
+}
+
+export function expectFreezeThenPartition(d: Drill): void {
+  const [freeze, partition] = eventsOf(d.timeline, 'fault-inject');
+  expect(freeze?.data?.fault).to.equal('freeze');
+  expect(partition?.data?.fault).to.equal('isolate');
+  // The partition went in 4 s into the hold and was healed 6 s later, before the freeze (reverse order).
+  expect(partition!.at - freeze!.at).to.be.within(3800, 4800);
+  const heals = eventsOf(d.timeline, 'fault-heal');
+  expect(heals.map((h) => h.data?.fault)).to.deep.equal(['isolate', 'freeze']);
+  expect(heals[0]!.at - partition!.at).to.be.within(5800, 6800);
+  expect(heals[1]!.data?.resumed).to.equal(true);
+  expectNoExit(d, Number(freeze!.data?.pid));
+  const isolated = String(partition!.data?.node);
+  const change = d.analysis.leader.changes.find((c) => c.at >= partition!.at);
+  expect(change?.toMember, 'the majority elected a leader').to.not.equal(isolated);
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+}
+
+/**
+ * A killed lease holder: the lease stays with the dead identity until it expires, then another
+ * instance (or the restarted one, under a new identity) takes it; new pods wait for that.
+ */
+function expectLeaseHolderKill(component: string, lease: string, other: string) {
+  return (d: Drill): void => {
+    const inject = injection(d);
+    expect(inject.data?.component).to.equal(component);
+    const loops = d.analysis.controlLoops!;
+    const l = loops.leases.find((x) => x.lease === lease)!;
+    expect(l.holderAtInjection, 'the killed one held the lease').to.match(
+      new RegExp(`^${inject.data?.node}_`),
+    );
+    expect(l.newHolder, 'another identity took the lease')
+      .to.be.a('string')
+      .and.not.equal(l.holderAtInjection);
+    // Not released: taken over only once it expired (a lease duration after a renewal at most a retry
+    // period before the kill), and within the bound the settings give (plus a reading of the lease).
+    expect(l.newHolderAfterMs).to.be.within(10_000, loops.bound.ms + 500);
+    // The other component's lease did not move.
+    const o = loops.leases.find((x) => x.lease === other)!;
+    expect(o.changes.filter((c) => c.at >= inject.at)).to.deep.equal([]);
+    // New Deployments ran before the fault, and the first one after it ran only once the lease moved.
+    const w = loops.workloads!;
+    expect(w.baselineMedianMs).to.be.a('number');
+    expect(w.runningAgainAfterMs, 'a new Deployment ran again').to.be.a('number');
+    expect(w.runningAgainAfterMs!).to.be.within(l.newHolderAfterMs! - 500, l.newHolderAfterMs! + 10_000);
+    expect(d.analysis.writes.lost).to.deep.equal([]);
+  };
+}
+
+/** A graceful shutdown: SIGTERM, the process exits cleanly after its shutdown delay, and runs again. */
+function gracefulShutdown(d: Drill) {
+  const inject = injection(d);
+  expect(inject.data?.signal).to.equal('SIGTERM');
+  const pid = Number(inject.data?.pid);
+  const delay = d.report.cluster.bounds.apiserverShutdownDelayMs ?? 0;
+  expect(delay, 'the scenario set a shutdown delay').to.be.above(0);
+  const exit = d.timeline.events.find((e) => e.kind === 'process-exit' && Number(e.data?.pid) === pid);
+  expect(exit?.message, 'it exited by itself, cleanly').to.include('code 0');
+  expect(exit!.at - inject.at, 'not before its shutdown delay').to.be.at.least(delay);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  expect(Number(heal.data?.newPid)).to.be.above(0).and.not.equal(pid);
+  const node = String(inject.data?.node);
+  const down = markDowns(d.timeline).find((x) => x.server === node && x.at >= inject.at);
+  expect(down, `HAProxy marked ${node} down`).to.not.equal(undefined);
+  const bad = d.timeline.samples.filter(
+    (s) => isServiceSample(s.probe) && s.outcome !== 'ok' && s.start >= inject.at && s.start < exit!.at,
+  );
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+  return { inject, delay, down: down!, bad };
+}
+
+function isServiceSample(probe: string): boolean {
+  return isApiProbe(probe) || probe === 'dns' || probe === 'watch';
+}
+
+export function expectApiserverGraceful(d: Drill): void {
+  const { inject, delay, down, bad } = gracefulShutdown(d);
+  // /readyz failed during the delay: HAProxy took the backend out while it still served ...
+  expect(down.check, 'marked down by a failing /readyz').to.equal('L7STS');
+  expect(down.at - inject.at).to.be.below(delay);
+  // ... so no request sent after that failed (HAProxy's shutdown-sessions cuts those in flight then).
+  expect(bad.filter((s) => s.start > down.at + 500).map((s) => `${s.probe} ${s.detail ?? ''}`)).to.deep.equal(
+    [],
+  );
+}
+
+export function expectApiserverGracefulHealthz(d: Drill): void {
+  const { inject, delay, down, bad } = gracefulShutdown(d);
+  // /healthz stayed 200 through the delay: HAProxy saw only the closed listener, after it ...
+  expect(down.check, 'marked down only once the port closed').to.equal('L4CON');
+  expect(down.at - inject.at).to.be.at.least(delay);
+  // ... and new connections it sent there in between failed.
+  expect(bad.filter((s) => s.start > inject.at + delay - 500 && s.start < down.at + 500).length).to.be.above(
+    0,
+  );
+}
+
 export const EXPECTATIONS: Record<string, (d: Drill) => void> = {
+  'apiserver-freeze': expectApiserverFreeze,
+  'apiserver-graceful': expectApiserverGraceful,
+  'apiserver-graceful-healthz': expectApiserverGracefulHealthz,
   'apiserver-kill': expectApiserverKill,
+  'controller-manager-leader-kill': expectLeaseHolderKill(
+    'kube-controller-manager',
+    'kube-controller-manager',
+    'kube-scheduler',
+  ),
+  'coredns-kill': expectCorednsKill,
+  'etcd-follower-kill': expectEtcdFollowerKill,
   'etcd-leader-kill': expectEtcdLeaderKill,
   'etcd-partition': expectEtcdPartition,
-  'coredns-kill': expectCorednsKill,
+  'etcd-quorum-loss': expectEtcdQuorumLoss,
   'etcd-snapshot-restore': expectEtcdSnapshotRestore,
+  'freeze-then-partition': expectFreezeThenPartition,
+  'scheduler-leader-kill': expectLeaseHolderKill(
+    'kube-scheduler',
+    'kube-scheduler',
+    'kube-controller-manager',
+  ),
 };

@@ -6,6 +6,7 @@ import {
   type FailoverBounds,
   type ServiceFailoverBound,
 } from './bounds.ts';
+import { controlLoops, type ControlLoopFigures } from './control-loops.ts';
 import { crossChecks, type CrossCheck } from './cross-checks.ts';
 import { intervalFigures, type IntervalFigures } from './intervals.ts';
 import { analyzeLeader, type LeaderAnalysis } from './leader.ts';
@@ -65,6 +66,8 @@ export interface AnalysisFigures {
   leader: LeaderAnalysis;
   writes: WriteCheck;
   crossChecks: CrossCheck[];
+  /** Leases of the leader-elected components and new workloads; absent in reports made before them. */
+  controlLoops?: ControlLoopFigures;
 }
 
 export interface Analysis extends AnalysisFigures {
@@ -110,12 +113,17 @@ export function analyzeFigures(timeline: ReadonlyTimeline, s: AnalysisSettings):
     failover: failoverAnalysis(leader, expectedBounds(s.bounds)),
     leader,
     writes: checkWrites(timeline.writes, timeline.readBack, timeline.etcdReadBack),
+    controlLoops: controlLoops(timeline, run.faultInjectedAt, faultPhaseEnd(timeline), s.bounds),
     crossChecks: crossChecks(timeline, run, leader, {
       probeIntervalMs: s.probeIntervalMs,
       lbPollMs: s.lbPollMs,
       bounds: s.bounds,
     }),
   };
+}
+
+function faultPhaseEnd(t: ReadonlyTimeline): number | undefined {
+  return t.phases.find((p) => p.name === 'fault')?.end;
 }
 
 /** Everything a drill's timeline says, and the verdict of each SLO. Pure: data in, figures out. */

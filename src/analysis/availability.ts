@@ -1,5 +1,5 @@
 import type { Sample } from '../observe/timeline.ts';
-import { byStart, isMemberProbe } from './probes.ts';
+import { byStart, isControlProbe, isMemberProbe } from './probes.ts';
 
 /**
  * When a request counts as good service, and how long the service must stay
@@ -28,7 +28,7 @@ export function isBad(s: Sample, slowMs: number): boolean {
  * watches speak for no part of the service: undefined.
  */
 export function serviceSource(probe: string): string | undefined {
-  if (isMemberProbe(probe) || probe === 'k6:watch') return undefined;
+  if (isMemberProbe(probe) || isControlProbe(probe) || probe === 'k6:watch') return undefined;
   return probe.startsWith('k6:') ? 'k6' : probe;
 }
 

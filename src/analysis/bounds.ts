@@ -6,7 +6,17 @@ export interface FailoverBounds {
   haproxyInterMs?: number;
   haproxyFall?: number;
   haproxyRise?: number;
+  /** The apiservers' endpoint the load balancer checks (kind's checks healthz); absent: not known. */
+  lbCheck?: LbCheck;
+  /** kube-apiserver --shutdown-delay-duration: it serves on after SIGTERM, /readyz failing; absent: 0. */
+  apiserverShutdownDelayMs?: number;
+  /** Leader election of the controller-manager and the scheduler; absent: DEFAULT_LEADER_ELECTION. */
+  leaderElection?: typeof DEFAULT_LEADER_ELECTION;
 }
+
+/** What a load balancer can check of an apiserver: /readyz fails during its shutdown delay, /healthz does not. */
+export const LB_CHECKS = ['readyz', 'healthz'] as const;
+export type LbCheck = (typeof LB_CHECKS)[number];
 
 /** etcd's and HAProxy's defaults. */
 export const DEFAULT_FAILOVER_BOUNDS: FailoverBounds = {
@@ -20,7 +30,18 @@ export const DEFAULT_FAILOVER_BOUNDS: FailoverBounds = {
 /** A request stuck on an etcd member without a leader fails after this plus 2 x election timeout. */
 const ETCD_REQUEST_TIMEOUT_BASE_MS = 5000;
 
-export type BoundId = 'etcd-leader-election' | 'etcd-stuck-request' | 'haproxy-mark-down' | 'haproxy-mark-up';
+export type BoundId =
+  'etcd-leader-election' | 'etcd-stuck-request' | 'haproxy-mark-down' | 'haproxy-mark-up' | 'lease-takeover';
+
+/**
+ * Leader election of kube-controller-manager and kube-scheduler: the components' defaults (lease
+ * duration 15 s, renew deadline 10 s, retry period 2 s), which both providers keep.
+ */
+export const DEFAULT_LEADER_ELECTION = {
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+};
 
 /** A figure the configuration implies, with the arithmetic that gives it. */
 export interface ExpectedBound {
@@ -84,6 +105,37 @@ export function expectedBounds(b: FailoverBounds): ExpectedBound[] {
     });
   }
   return bounds;
+}
+
+/** client-go's leader election waits retry period x (1 + up to this) between tries. */
+const LEADER_ELECTION_JITTER = 1.2;
+
+/**
+ * A holder that dies never releases its lease. A candidate counts the lease duration from when it
+ * saw the last renewal, which may be a try (one jittered retry period) after it happened, and takes
+ * the expired lease at its next try, another jittered retry period later at most.
+ */
+export function leaseTakeoverBound(b: FailoverBounds): ExpectedBound {
+  const {
+    leaseDurationMs: lease,
+    renewDeadlineMs: renew,
+    retryPeriodMs: retry,
+  } = b.leaderElection ?? DEFAULT_LEADER_ELECTION;
+  const tryMs = Math.round(retry * (1 + LEADER_ELECTION_JITTER));
+  const ms = lease + 2 * tryMs;
+  return {
+    id: 'lease-takeover',
+    label: "another instance takes over a dead holder's lease",
+    ms,
+    formula:
+      `lease duration ${lease} ms + 2 x retry period ${retry} ms x (1 + jitter ${LEADER_ELECTION_JITTER}) = ` +
+      `${ms} ms (renew deadline ${renew} ms)`,
+    basis:
+      'a killed controller-manager or scheduler never releases its lease; a candidate counts the lease ' +
+      'duration from when it saw the last renewal (up to one try after it) and takes the lease at its next ' +
+      'try; tries are a retry period apart plus up to 1.2 times it of jitter.',
+    boundsServiceFailover: false,
+  };
 }
 
 /** The slowest mechanism a client may wait on: the bound each service probe's failover is held against. */

@@ -1,4 +1,5 @@
 import type { EtcdStatusSample } from '../observe/timeline.ts';
+import { median } from './median.ts';
 
 /** etcd reports leader id 0 while a member knows of no leader. */
 const NO_LEADER_IDS = new Set(['0', '']);
@@ -44,13 +45,6 @@ export interface LeaderAnalysis {
   newLeader?: string;
   /** Hex member id -> member name, from members reporting their own id. */
   members: Record<string, string>;
-}
-
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 /**

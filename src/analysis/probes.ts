@@ -19,8 +19,17 @@ export function isMemberProbe(probe: string): boolean {
   return probe.startsWith('etcd:') || probe.startsWith('member:');
 }
 
+/**
+ * Control-loop probes ("control:lease/kube-scheduler", "control:workload") watch what runs behind a
+ * leader election; a workload sample lasts until a pod runs, seconds by design. Reported and analysed
+ * on their own (control-loops.ts), never as API requests or service health.
+ */
+export function isControlProbe(probe: string): boolean {
+  return probe.startsWith('control:');
+}
+
 export function isServiceProbe(probe: string): boolean {
-  return !isMemberProbe(probe);
+  return !isMemberProbe(probe) && !isControlProbe(probe);
 }
 
 /**

@@ -40,6 +40,8 @@ const SETTINGS: readonly (readonly [string, keyof LocalClusterConfig, string, st
   ['haproxy-inter-ms', 'haproxyInterMs', 'N', 'HAProxy check interval'],
   ['haproxy-fall', 'haproxyFall', 'N', 'failed checks before a backend is down'],
   ['haproxy-rise', 'haproxyRise', 'N', 'passed checks before a backend is up'],
+  ['haproxy-check', 'haproxyCheck', 'EP', "readyz | healthz: the apiservers' endpoint HAProxy checks"],
+  ['shutdown-delay-ms', 'apiserverShutdownDelayMs', 'N', "the apiservers' --shutdown-delay-duration"],
   ['cert-lifetime-days', 'certLifetimeDays', 'N', 'lifetime of every certificate'],
   ['restart-backoff-ms', 'restartBackoffMs', 'N', 'first restart delay of a dead component, >= 100'],
   ['restart-backoff-max-ms', 'restartBackoffMaxMs', 'N', 'longest restart delay; the delay doubles up to it'],

@@ -61,6 +61,12 @@ export interface ClusterInfo {
    */
   loadTls?: EtcdClientTls;
   bounds: FailoverBounds;
+  /**
+   * Where a new Deployment's pod can run, for the workload probe: the image its pod names (nodes
+   * played by kwok run it without pulling). Absent: the cluster has nowhere known to run one, and the
+   * workload probe does not run.
+   */
+  workloads?: { image: string };
   etcdTopology: 'stacked' | 'external-all';
   /** Where the provider keeps the cluster's files and logs. */
   dir: string;

@@ -12,6 +12,12 @@ import {
   apiUpdateProbe,
   PROBE_NAMESPACE,
 } from '../observe/probes/api-probes.ts';
+import {
+  LEADER_LEASES,
+  leaseProbe,
+  WORKLOAD_INTERVAL_MS,
+  workloadProbe,
+} from '../observe/probes/control-loop-probes.ts';
 import { NetnsResolver } from '../observe/probes/netns-dns.ts';
 import { dnsProbe } from '../observe/probes/dns-probe.ts';
 import { etcdMemberProbe } from '../observe/probes/etcd-probe.ts';
@@ -141,6 +147,17 @@ export class Observers {
         memberEvery,
       ),
     );
+    // The control loops behind leader elections: who holds each lease, and whether new pods run.
+    for (const lease of LEADER_LEASES)
+      add(leaseProbe(lease, apiClient('keepalive', lb, admin), timeout, recorder), memberEvery);
+    // New Deployments only where a fault aims at a loop that runs them: each one costs the API about ten
+    // writes (ReplicaSet, pod, binding, status, deletion), load a small cluster feels in its P99.
+    const aimsAtLoops = scenario.faults.some((f) => 'controller-manager' in f || 'scheduler' in f);
+    if (cluster.workloads && aimsAtLoops)
+      add(
+        workloadProbe(apiClient('keepalive', lb, admin), cluster.workloads.image, runId, timeout),
+        WORKLOAD_INTERVAL_MS,
+      );
     this.watch = new WatchProbe(lb, admin, recorder, runId, timeout, every);
     this.scrapeClients = Object.fromEntries(
       cluster.nodes.map((n) => [

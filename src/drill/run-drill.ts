@@ -11,8 +11,9 @@ import type { Components } from '../components/components.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import { ScenarioFault } from '../faults/fault.ts';
 import { faultKindOf } from '../faults/registry.ts';
+import { faultSchedule } from '../faults/schedule.ts';
 import { checkTargetExists, targetOf } from '../faults/targets.ts';
-import type { AcquiredCluster, Provider } from '../providers/provider.ts';
+import type { AcquiredCluster, AcquireRequest, Provider } from '../providers/provider.ts';
 import { fromWallClock } from '../observe/clock.ts';
 import { Recorder } from '../observe/recorder.ts';
 import type { ReadonlyTimeline } from '../observe/timeline.ts';
@@ -71,18 +72,19 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
   mkdirSync(workDir, { recursive: true });
   let interruptWake: (() => void) | undefined;
   cleanup.onInterrupt(() => interruptWake?.());
-  /** Sleeps through a phase, but wakes at once on Ctrl-C (and does not start after one). */
-  const hold = async (seconds: number) => {
+  /** Sleeps until a moment (Date.now() ms), but wakes at once on Ctrl-C (and does not start after one). */
+  const sleepUntil = async (deadline: number) => {
     if (!cleanup.interrupted) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
-        new Promise<void>((r) => (timer = setTimeout(r, seconds * 1000))),
+        new Promise<void>((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now())))),
         new Promise<void>((r) => (interruptWake = r)),
       ]);
       clearTimeout(timer);
     }
     if (cleanup.interrupted) throw new EnvironmentError(`interrupted by ${cleanup.interrupted}`);
   };
+  const hold = (seconds: number) => sleepUntil(Date.now() + seconds * 1000);
 
   try {
     // Cluster
@@ -101,6 +103,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
         mode: 'start',
         owner: req.keepCluster ? 'drill-kept' : 'drill',
         etcdTopology: scenario.cluster.etcdTopology,
+        ...clusterSettingsOf(scenario),
         components: req.components,
       });
       cleanup.push('release the cluster', () =>
@@ -157,20 +160,27 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     live.phase('baseline', scenario.phases.baselineSeconds);
     await hold(scenario.phases.baselineSeconds);
 
-    const faults = scenario.faults.map((f) => new ScenarioFault(f, { workDir, random: Math.random }));
+    const ctx = { workDir, random: Math.random, inEffect: new Set<string>() };
+    const faults = scenario.faults.map((f) => new ScenarioFault(f, ctx));
     // A fault the cluster cannot be healed from (no supervisor, a full disk) is not injected.
     acquired.checkReadyForFaults();
     recorder.beginPhase('fault');
     live.phase('fault', scenario.phases.holdSeconds);
-    for (const f of faults) {
-      // Registered before inject: a half-made fault is healed too.
-      cleanup.push(`heal ${f.kind}`, () => f.heal(recorder));
+    // Registered before any inject (a half-made fault is healed too); unwound last one first.
+    for (const f of faults) cleanup.push(`heal ${f.kind}`, () => f.heal(recorder));
+    const holdStart = Date.now();
+    for (const step of faultSchedule(scenario.faults, scenario.phases.holdSeconds)) {
+      await sleepUntil(holdStart + step.atMs);
+      const f = faults[step.index]!;
+      if (step.action === 'heal') {
+        await f.heal(recorder);
+        continue;
+      }
       const description = await f.inject(acquired, recorder);
       run.injections.push(description);
       progress(`fault: ${description}`);
     }
-    await hold(scenario.phases.holdSeconds);
-    for (const f of faults) await f.heal(recorder);
+    await sleepUntil(holdStart + scenario.phases.holdSeconds * 1000);
 
     recorder.beginPhase('recovery');
     live.phase('recovery', scenario.phases.recoverySeconds);
@@ -209,6 +219,17 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     run.endedAt = new Date();
   }
   return { ...run, timeline: recorder.finish() };
+}
+
+/** The cluster settings a scenario asks for beyond its topology; absent ones are the provider's. */
+function clusterSettingsOf(s: Scenario): Pick<AcquireRequest, 'lbCheck' | 'apiserverShutdownDelayMs'> {
+  const { lbHealthCheck, apiserverShutdownDelaySeconds } = s.cluster;
+  return {
+    ...(lbHealthCheck ? { lbCheck: lbHealthCheck } : {}),
+    ...(apiserverShutdownDelaySeconds !== undefined
+      ? { apiserverShutdownDelayMs: Math.round(apiserverShutdownDelaySeconds * 1000) }
+      : {}),
+  };
 }
 
 /** The supervisor stamps its events with its own wall clock: moved onto the drill's clock here. */

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { show } from '../util/show.ts';
 import { PICKS } from './targets.ts';
+import { FAULT_TIMING } from './timing.ts';
 import { faultKinds, type FaultSpec } from './registry.ts';
 
 export type FaultCheck = { ok: true; spec: FaultSpec } | { ok: false; problems: string[] };
@@ -36,12 +37,14 @@ export function checkFault(value: unknown, at: string): FaultCheck {
   if (kind.roles) {
     const roles = kind.roles;
     const unknown = Object.keys(record).filter(
-      (k) => k !== 'kind' && !(roles as readonly string[]).includes(k),
+      (k) => k !== 'kind' && !(k in FAULT_TIMING) && !(roles as readonly string[]).includes(k),
     );
     const given = roles.filter((r) => r in record);
     const example = `e.g. { kind: '${kind.kind}', ${roles[0]}: 'leader' }`;
     const problems = unknown.map(
-      (k) => `${at}.${k}: unknown field; a ${kind.kind} fault names one role to aim at: ${roles.join(', ')}`,
+      (k) =>
+        `${at}.${k}: unknown field; ${/^[aeiou]/.test(kind.kind) ? 'an' : 'a'} ${kind.kind} fault names one role to aim at (${roles.join(', ')}) ` +
+        `and may say when: ${Object.keys(FAULT_TIMING).join(', ')}`,
     );
     if (given.length !== 1)
       problems.push(
@@ -57,7 +60,10 @@ export function checkFault(value: unknown, at: string): FaultCheck {
   const parsed = kind.schema.safeParse(value);
   return parsed.success
     ? { ok: true, spec: parsed.data as FaultSpec }
-    : { ok: false, problems: issuesAt(at, parsed.error, ['kind', ...(kind.roles ?? [])]) };
+    : {
+        ok: false,
+        problems: issuesAt(at, parsed.error, ['kind', ...(kind.roles ?? []), ...Object.keys(FAULT_TIMING)]),
+      };
 }
 
 function pickHelp(role: keyof typeof PICKS): string {

@@ -10,6 +10,8 @@ export interface FaultContext {
   workDir: string;
   /** Picks among instances for "any" and "follower"; seeded in tests. */
   random: () => number;
+  /** Instances other faults of the drill hold now ("etcd/node-2"); shared by the drill's faults. */
+  inEffect: Set<string>;
 }
 
 export interface FaultKind<S extends { kind: string } = { kind: string }> {

@@ -5,10 +5,13 @@ import { z } from 'zod';
 import type { Capability } from '../providers/provider.ts';
 import type { FaultKind } from './fault-kind.ts';
 import etcdSnapshotRestore from './kinds/etcd-snapshot-restore.ts';
+import freeze from './kinds/freeze.ts';
 import isolate from './kinds/isolate.ts';
 import kill from './kinds/kill.ts';
+import stop from './kinds/stop.ts';
+import terminate from './kinds/terminate.ts';
 
-const KINDS = [kill, isolate, etcdSnapshotRestore] as const;
+const KINDS = [kill, terminate, stop, freeze, isolate, etcdSnapshotRestore] as const;
 
 export type FaultSpec = z.output<(typeof KINDS)[number]['schema']>;
 export const FAULT_KINDS = KINDS.map((k) => k.kind);

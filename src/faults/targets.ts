@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AcquiredCluster, Instance, LeaderRole, Role } from '../providers/provider.ts';
 import { UsageError } from '../util/errors.ts';
+import { FAULT_TIMING, type FaultTiming } from './timing.ts';
 
 /** Words that pick an instance; never a member's name. */
 const KEYWORDS = ['leader', 'follower', 'any'];
@@ -34,13 +35,13 @@ export interface Target {
   pick: Pick;
 }
 
-/** A fault spec aimed at one instance: `kind` and exactly one role key. */
-export type TargetedSpec<K extends string> = { kind: K } & Partial<Record<Role, Pick>>;
+/** A fault spec aimed at one instance: `kind`, exactly one role key, and its timing. */
+export type TargetedSpec<K extends string> = { kind: K } & Partial<Record<Role, Pick>> & FaultTiming;
 
 /** The schema of a fault aimed at one instance of one of `roles`: exactly one role key beside `kind`. */
 export function targetedFault<K extends string>(kind: K, roles: readonly Role[]): z.ZodType<TargetedSpec<K>> {
   const [first, ...rest] = roles.map((role) =>
-    z.strictObject({ kind: z.literal(kind), [role]: PICKS[role] }),
+    z.strictObject({ kind: z.literal(kind), [role]: PICKS[role], ...FAULT_TIMING }),
   );
   if (!first) throw new Error(`${kind}: no roles`);
   return (rest.length ? z.union([first, ...rest]) : first) as unknown as z.ZodType<TargetedSpec<K>>;
@@ -51,6 +52,11 @@ export function targetOf(spec: object, roles: readonly Role[]): Target {
   const role = roles.find((r) => r in spec);
   if (!role) throw new Error(`no target role in ${JSON.stringify(spec)}`);
   return { role, pick: (spec as Record<Role, Pick>)[role] };
+}
+
+/** How faults in effect are remembered: "etcd/node-2". */
+export function instanceKey(i: Instance): string {
+  return `${i.role}/${i.name}`;
 }
 
 function describeTarget(t: Target): string {
@@ -80,12 +86,20 @@ export async function resolveTarget(
   t: Target,
   cluster: AcquiredCluster,
   random: () => number,
+  inEffect: ReadonlySet<string> = new Set(),
 ): Promise<{ instance: Instance; why: string }> {
   const all = cluster.instances(t.role);
-  const pickFrom = (from: Instance[], why: string) => {
+  // "any" and "follower" pick among instances no other fault of the drill holds, so two faults of
+  // one role hit two instances (two stopped followers are a lost quorum, not one follower twice).
+  const pickFrom = (among: Instance[], why: string) => {
+    const from = among.filter((i) => !inEffect.has(instanceKey(i)));
     const instance = from[Math.floor(random() * from.length)];
-    if (!instance) throw new UsageError(`fault target ${describeTarget(t)}: no instance to pick from`);
-    return { instance, why };
+    if (!instance)
+      throw new UsageError(
+        `fault target ${describeTarget(t)}: no instance left to pick from (${among.length} candidates, ${among.length - from.length} already hit by another fault)`,
+        'aim fewer faults at this role, or name the instances',
+      );
+    return { instance, why: from.length < among.length ? `${why} among those no other fault holds` : why };
   };
   if (t.pick === 'any') return pickFrom(all, `any ${t.role}, picked at random`);
   if (t.pick === 'leader' || t.pick === 'follower') {

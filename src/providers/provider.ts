@@ -6,7 +6,7 @@
  * isolates or restores (signals and iptables, a node's CRI, Chaos Mesh) stays
  * behind them.
  */
-import type { FailoverBounds } from '../analysis/bounds.ts';
+import type { FailoverBounds, LbCheck } from '../analysis/bounds.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import type { Components } from '../components/components.ts';
 import type { ProviderName } from './names.ts';
@@ -29,6 +29,11 @@ export interface Instance {
 /** What a provider may be able to do to its cluster; a fault kind names those it needs. */
 export const CAPABILITIES = {
   kill: 'kill one instance of a role; the platform starts it again, as a kubelet or supervisor does',
+  terminate:
+    'ask one instance of a role to shut down (SIGTERM); the platform starts it again once it has exited',
+  stop: 'kill one instance of a role and keep it down until the heal, then let the platform start it',
+  freeze:
+    'suspend one instance of a role (SIGSTOP) until the heal: it keeps its sockets open and answers nothing',
   isolate: 'drop every packet between one control-plane node and its peers',
   'etcd-restore': 'restore every etcd member from a snapshot taken when the fault began',
 } as const;
@@ -56,6 +61,12 @@ export interface Disruption extends FaultStep {
 /** The verbs a provider offers, one per capability; absent when it lacks the capability. */
 export interface FaultVerbs {
   kill?(target: Instance): Promise<Disruption>;
+  /** Asks the instance to shut down gracefully; the platform starts it again once it exited. */
+  terminate?(target: Instance): Promise<Disruption>;
+  /** Kills the instance; the platform may start it again only after the heal. */
+  stop?(target: Instance): Promise<Disruption>;
+  /** Suspends the instance until the heal resumes it. */
+  freeze?(target: Instance): Promise<Disruption>;
   isolate?(target: Instance): Promise<Disruption>;
   /** Snapshots etcd now; the heal restores every member from it (writes acknowledged since are lost). */
   restoreEtcd?(workDir: string): Promise<Disruption>;
@@ -130,6 +141,8 @@ export interface AcquireRequest {
   owner: 'drill' | 'drill-kept' | 'cluster-up';
   /** What the scenario asks of the cluster; absent: the provider's setting. */
   etcdTopology?: 'stacked' | 'external-all';
+  lbCheck?: LbCheck;
+  apiserverShutdownDelayMs?: number;
   components: Components;
 }
 

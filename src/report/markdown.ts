@@ -1,3 +1,4 @@
+import { controlLoopsSection } from './md-control-loops.ts';
 import type { AnalysisFigures } from '../analysis/analyze.ts';
 import { FIGURE_DEFINITIONS } from '../analysis/definitions.ts';
 import { offset, plural } from '../analysis/format.ts';
@@ -115,6 +116,8 @@ function cluster(report: Report): string {
     ],
     ['HAProxy fall', b.haproxyFall === undefined ? 'no HAProxy' : String(b.haproxyFall)],
     ['HAProxy rise', b.haproxyRise === undefined ? 'no HAProxy' : String(b.haproxyRise)],
+    ['Load balancer checks', b.lbCheck === undefined ? 'not known' : code(`/${b.lbCheck}`)],
+    ['kube-apiserver shutdown delay', `${b.apiserverShutdownDelayMs ?? 0} ms`],
   ];
   return [
     '## Cluster',
@@ -164,6 +167,7 @@ export function renderMarkdown(report: Report): string {
       requestsSection(a),
       probesSection(a),
       leaderSection(a),
+      controlLoopsSection(a),
       writesSection(a),
     );
   }

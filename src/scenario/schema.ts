@@ -5,13 +5,14 @@
  * Every message reads `path: message` with the offending value, what is allowed and the fix.
  */
 import { z } from 'zod';
+import { LB_CHECKS } from '../analysis/bounds.ts';
 import { DEFAULT_SLOS } from '../analysis/verdict.ts';
 import { faultSpecSchema, FAULT_KINDS } from '../faults/registry.ts';
 import { show } from '../util/show.ts';
 import { strictObject } from '../schema/building-blocks.ts';
 import { mustBe, withValue, type ErrorMap } from '../schema/messages.ts';
-import { tryParseDuration } from './duration.ts';
-import { describeRule, durationRequirement, type NumberRule } from './fields.ts';
+import { duration } from './duration-field.ts';
+import { describeRule, type NumberRule } from './fields.ts';
 import {
   FAILOVER_SECONDS,
   MAX_FAULTS,
@@ -29,8 +30,6 @@ export const ETCD_TOPOLOGIES = ['stacked', 'external-all'] as const;
 /** A scenario's name: what people type to run a shipped one, and part of its report directory's name. */
 export const SCENARIO_NAME = new RegExp(`^[a-z0-9][a-z0-9-]{0,${MAX_NAME_LENGTH - 1}}$`);
 const ONE_LINE = /^[^\r\n]*\S[^\r\n]*$/;
-/** What a duration string looks like, for editors; the parser (duration.ts) says what is wrong with one. */
-const DURATION_TEXT = '^\\s*(\\d+(\\.\\d+)?\\s*(h|m|s|ms)\\s*)+$';
 
 export const DEFAULT_MIX = { get: 50, list: 15, create: 10, update: 10, delete: 5, watch: 10 };
 export const DEFAULT_LOAD = {
@@ -46,10 +45,6 @@ export const DEFAULT_SUSTAIN_SECONDS = 5;
 
 /** The same requirement's message for every issue of a field, so each problem is named once. */
 const says = (message: ErrorMap) => ({ error: message });
-
-function mustBeText(value: unknown, requirement: string): string {
-  return mustBe(requirement)({ input: value } as z.core.$ZodRawIssue)!;
-}
 
 /** An object that names its keys when given something else or an unknown key. */
 function section<S extends z.ZodRawShape>(shape: S) {
@@ -72,41 +67,6 @@ function numberField(rule: NumberRule) {
 
 function choice<T extends readonly [string, ...string[]]>(values: T, noun: string) {
   return z.enum(values, says(withValue(`is not a known ${noun}; known: ${values.join(', ')}`)));
-}
-
-/**
- * A duration in the unit its field is named for: a number already in that unit, or a string such as
- * "1m30s" converted to it.
- */
-function duration(unit: 's' | 'ms', rule: NumberRule, description: string) {
-  const example = unit === 's' ? '"20s"' : '"500ms"';
-  const problem = (v: unknown): string => {
-    if (typeof v === 'number') return mustBeText(v, durationRequirement(rule, unit, 'number'));
-    if (typeof v !== 'string')
-      return mustBeText(v, `${durationRequirement(rule, unit, 'number')}, or a duration such as ${example}`);
-    const parsed = tryParseDuration(v);
-    return 'problem' in parsed ? parsed.problem : mustBeText(v, durationRequirement(rule, unit, 'duration'));
-  };
-  const e = says((issue) => problem(issue.input));
-  let n = z.number(e);
-  n = rule.exclusive ? n.gt(rule.min, e) : n.min(rule.min, e);
-  if (rule.max !== undefined) n = n.max(rule.max, e);
-  return z
-    .union([n, z.string(e).regex(new RegExp(DURATION_TEXT), e)], e)
-    .transform((v, ctx) => {
-      if (typeof v === 'number') return v;
-      const parsed = tryParseDuration(v);
-      const converted = 'problem' in parsed ? NaN : unit === 's' ? parsed.ms / 1000 : parsed.ms;
-      const inRange =
-        Number.isFinite(converted) &&
-        (rule.exclusive ? converted > rule.min : converted >= rule.min) &&
-        (rule.max === undefined || converted <= rule.max);
-      if (!inRange) ctx.issues.push({ code: 'custom', message: problem(v), input: v });
-      return converted;
-    })
-    .describe(
-      `${description} A number of ${unit === 's' ? 'seconds' : 'milliseconds'} or a duration such as ${example}.`,
-    );
 }
 
 const mixSchema = section(
@@ -148,6 +108,19 @@ const clusterSchema = section({
     .literal(2, says(withValue('is not supported; the cluster has exactly 2')))
     .default(2)
     .describe('Default 2 (the only supported value).'),
+  lbHealthCheck: choice(LB_CHECKS, 'load balancer check')
+    .optional()
+    .describe(
+      "The apiservers' endpoint the load balancer checks: readyz (fails during an apiserver's shutdown delay, " +
+        'so the balancer drains it) or healthz (does not). Default: what the provider configures (local: ' +
+        'readyz; kind: healthz, which kind configures and the tool cannot change).',
+    ),
+  apiserverShutdownDelaySeconds: duration(
+    's',
+    { min: 0, max: 600 },
+    "kube-apiserver's --shutdown-delay-duration: how long it keeps serving after SIGTERM, /readyz failing. " +
+      "Default: the provider's (0, as upstream).",
+  ).optional(),
 }).describe('The cluster the scenario needs.');
 
 const loadSchema = section({
@@ -194,8 +167,10 @@ const faultsSchema = z
   .min(1, says(mustBe(faultList)))
   .max(MAX_FAULTS, says(mustBe(faultList)))
   .describe(
-    'The faults, all injected when the fault phase starts and all healed when the hold ends. Each names its ' +
-      "kind and the role it aims at, e.g. { kind: 'kill', etcd: 'leader' }.",
+    "The faults. Each names its kind and the role it aims at, e.g. { kind: 'kill', etcd: 'leader' }; by " +
+      'default it goes in when the hold starts and is healed when the hold ends. `at` and `for` chain faults: ' +
+      "{ kind: 'freeze', apiserver: 'node-1', at: '5s', for: '10s' }. Faults still in when the hold ends are " +
+      'healed in the reverse order of their injection.',
   );
 
 const slosSchema = section({
@@ -258,7 +233,7 @@ function crossChecks(
   s: z.output<ReturnType<typeof section<typeof scenarioShape>>>,
   ctx: z.core.$RefinementCtx,
 ): void {
-  const add = (path: string[], message: string) =>
+  const add = (path: (string | number)[], message: string) =>
     ctx.issues.push({ code: 'custom', path, message, input: s });
   const slowRequestMs = s.health.slowRequestMs ?? s.slos.apiP99Ms;
   // A phase shorter than a probe interval would have no samples, so nothing could be judged in it.
@@ -288,6 +263,23 @@ function crossChecks(
           `healthy interval fits in it; make it at least ${s.slos.failoverSeconds + sustainSeconds}s to decide a ` +
           `failover of up to slos.failoverSeconds (${s.slos.failoverSeconds}s)`,
       );
+  if (ctx.issues.length > 0) return;
+  // A fault is scheduled within the hold: one that would start or end after it is a slip.
+  const hold = s.phases.holdSeconds;
+  s.faults.forEach((f, i) => {
+    const at = f.at ?? 0;
+    if (at >= hold)
+      add(
+        ['faults', i, 'at'],
+        `${at}s must be before the end of the hold (phases.holdSeconds is ${hold}s); lower it or lengthen the hold`,
+      );
+    else if (f.for !== undefined && at + f.for > hold)
+      add(
+        ['faults', i, 'for'],
+        `${f.for}s from at ${at}s ends at ${at + f.for}s, after the hold (phases.holdSeconds is ${hold}s); ` +
+          `make it at most ${hold - at}s, or leave it out to heal when the hold ends`,
+      );
+  });
   if (ctx.issues.length > 0) return;
   // k6 pre-allocates a virtual user for every request of a timeout's worth of a full outage.
   const { rate, probeTimeoutMs } = s.load;

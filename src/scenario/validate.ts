@@ -25,7 +25,8 @@ function scenarioProblems(error: ZodError, input: unknown): string[] {
     faultsDone.add(index);
     // An issue under faults[i] means the input is an object with a list there.
     const check = checkFault((input as { faults: unknown[] }).faults[index], `faults[${index}]`);
-    return check.ok ? [] : check.problems;
+    // A fault valid on its own breaks a rule between fields (its timing against the hold).
+    return check.ok ? problemLines(new ZodError([issue]), at) : check.problems;
   });
   return [...new Set(lines)];
 }

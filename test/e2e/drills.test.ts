@@ -114,6 +114,37 @@ describe('drills end to end on the local provider', function () {
     expect(r.junit).to.include('lost-writes');
   });
 
+  it('apiserver-freeze: the hung apiserver answers nothing, HAProxy times it out, SIGCONT brings the same process back', async () => {
+    await expectSoundRun(await drill('apiserver-freeze'), 'apiserver-freeze');
+  });
+
+  it('apiserver-graceful: HAProxy drains the apiserver on its failing /readyz before it stops listening', async () => {
+    await expectSoundRun(await drill('apiserver-graceful'), 'apiserver-graceful');
+  });
+
+  it('apiserver-graceful-healthz: checking /healthz, HAProxy sends new connections to it until the port closes', async () => {
+    await expectSoundRun(await drill('apiserver-graceful-healthz'), 'apiserver-graceful-healthz');
+  });
+
+  it('etcd-follower-kill: no election, writes through the other members go on', async () => {
+    await expectSoundRun(await drill('etcd-follower-kill'), 'etcd-follower-kill');
+  });
+
+  it('etcd-quorum-loss: two members down, nothing is acknowledged or read until they return; no write lost', async () => {
+    await expectSoundRun(await drill('etcd-quorum-loss'), 'etcd-quorum-loss');
+  });
+
+  it('freeze-then-partition: the partition goes in 4 s into the freeze and comes out first', async () => {
+    await expectSoundRun(await drill('freeze-then-partition'), 'freeze-then-partition');
+  });
+
+  for (const scenario of ['controller-manager-leader-kill', 'scheduler-leader-kill'])
+    it(`${scenario}: the lease moves once it expires, and new pods run again only then`, async () => {
+      // The lease expires 13-24 s after the kill: a hold that shows it.
+      const hold = SHORT.map((a, i) => (SHORT[i - 1] === '--hold' ? '25s' : a));
+      await expectSoundRun(await drill(scenario, hold), scenario);
+    });
+
   it('Ctrl-C during the fault heals it, writes a report that says why it stopped, and removes the cluster', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-sigint-'));
     const { child } = await partitionInProgress(dir);

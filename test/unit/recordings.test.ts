@@ -5,7 +5,8 @@ import { analyze } from '../../src/analysis/analyze.ts';
 import { isApiProbe } from '../../src/analysis/probes.ts';
 import { parseReport } from '../../src/report/json.ts';
 import { analysisSettingsOf, decodeTimeline } from '../../src/report/report-model.ts';
-import { listScenarios } from '../../src/scenario/load.ts';
+import { WORKLOAD_INTERVAL_MS } from '../../src/observe/probes/control-loop-probes.ts';
+import { listScenarios, loadScenario } from '../../src/scenario/load.ts';
 import { EXPECTATIONS, expectSoundDrill, type Drill } from '../drill-expectations.ts';
 
 /**
@@ -39,9 +40,9 @@ describe('recorded drills', () => {
         EXPECTATIONS[scenario]!(d);
       });
 
-      it('was a default run: default phases, load and rules', () => {
+      it("was a default run: the scenario's own phases, default load and rules", async () => {
         const s = d.report.cluster.topology.scenario as { phases: unknown; load: { rate: number } };
-        expect(s.phases).to.deep.equal({ baselineSeconds: 10, holdSeconds: 20, recoverySeconds: 20 });
+        expect(s.phases).to.deep.equal((await loadScenario(scenario)).scenario.phases);
         expect(d.report.judging.health).to.deep.equal({ slowMs: 500, sustainMs: 5000 });
         expect(d.report.judging.loadRate).to.equal(s.load.rate);
       });
@@ -58,7 +59,12 @@ describe('recorded drills', () => {
         expect(d.analysis.requests.apiWholeRun.requests).to.equal(api);
         const runMs = d.analysis.run.phases.reduce((n, p) => n + p.end - p.start, 0);
         for (const p of d.analysis.outages.filter((x) => !x.probe.startsWith('k6:') && x.probe !== 'watch')) {
-          const every = p.probe.startsWith('member:') ? 250 : 100;
+          const every =
+            p.probe === 'control:workload'
+              ? WORKLOAD_INTERVAL_MS
+              : p.probe.startsWith('member:') || p.probe.startsWith('control:')
+                ? 250
+                : 100;
           expect(p.requests, p.probe).to.be.at.least((0.95 * runMs) / every);
         }
       });

@@ -7,7 +7,10 @@ import { repoRoot } from '../../src/components/manifest.ts';
 import { listScenarios, loadScenario } from '../../src/scenario/load.ts';
 import { UsageError } from '../../src/util/errors.ts';
 
-const SHIPPED = 'apiserver-kill, coredns-kill, etcd-leader-kill, etcd-partition, etcd-snapshot-restore';
+const SHIPPED =
+  'apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, ' +
+  'etcd-leader-kill, etcd-partition, etcd-quorum-loss, etcd-snapshot-restore, freeze-then-partition, ' +
+  'scheduler-leader-kill';
 
 async function refusal(nameOrPath: string, cwd: string): Promise<UsageError> {
   const err = await loadScenario(nameOrPath, { cwd }).catch((e: unknown) => e);

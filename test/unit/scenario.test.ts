@@ -47,6 +47,27 @@ describe('scenario validation', () => {
     } satisfies Scenario);
   });
 
+  it('schedules a fault within the hold with at and for, in seconds or as durations', () => {
+    const chained = validateScenario(
+      withChanges({
+        faults: [
+          { kind: 'freeze', apiserver: 'any' },
+          { kind: 'isolate', etcd: 'leader', at: '4s', for: 6 },
+        ],
+      }),
+    );
+    expect(chained.faults[1]).to.deep.equal({ kind: 'isolate', etcd: 'leader', at: 4, for: 6 });
+    expect(problemsOf(withChanges({ faults: [{ kind: 'kill', etcd: 'leader', at: '20s' }] }))).to.deep.equal([
+      'faults[0].at: 20s must be before the end of the hold (phases.holdSeconds is 20s); lower it or lengthen the hold',
+    ]);
+    expect(
+      problemsOf(withChanges({ faults: [{ kind: 'kill', etcd: 'leader', at: 15, for: '10s' }] })),
+    ).to.deep.equal([
+      'faults[0].for: 10s from at 15s ends at 25s, after the hold (phases.holdSeconds is 20s); make it at most 5s, or leave it out to heal when the hold ends',
+    ]);
+    expect(problemsOf(withChanges({ faults: [{ kind: 'kill', etcd: 'leader', for: 0 }] }))).to.have.length(1);
+  });
+
   it('the slow threshold follows the P99 SLO unless given', () => {
     expect(validateScenario(withChanges({ slos: { apiP99Ms: 800 } })).health.slowRequestMs).to.equal(800);
     const own = validateScenario(
@@ -95,7 +116,7 @@ describe('scenario validation', () => {
     ).to.deep.equal([
       "faults[0]: names no role; name exactly one of etcd, apiserver, controller-manager, scheduler, coredns, e.g. { kind: 'kill', etcd: 'leader' }",
       "faults[1]: names 2 roles (etcd, apiserver); name exactly one of etcd, apiserver, controller-manager, scheduler, coredns, e.g. { kind: 'kill', etcd: 'leader' }",
-      'faults[2].apiserver: unknown field; a isolate fault names one role to aim at: etcd',
+      'faults[2].apiserver: unknown field; an isolate fault names one role to aim at (etcd) and may say when: at, for',
       "faults[2]: names no role; name exactly one of etcd, e.g. { kind: 'isolate', etcd: 'leader' }",
       'faults[3].apiserver: "leader" must be "any" or a member name such as "node-2"',
       'faults[4].coredns: "node-1" must be "any" or a replica number such as 0',
@@ -134,7 +155,7 @@ describe('scenario validation', () => {
 
   it('names a typo in a fault kind and lists the known kinds', () => {
     expect(problemsOf(withChanges({ faults: [{ kind: 'etcd-partiton' }] }))).to.deep.equal([
-      'faults[0].kind: "etcd-partiton" is not a known fault; known: kill, isolate, etcd-snapshot-restore',
+      'faults[0].kind: "etcd-partiton" is not a known fault; known: kill, terminate, stop, freeze, isolate, etcd-snapshot-restore',
     ]);
   });
 
@@ -155,7 +176,7 @@ describe('scenario validation', () => {
       ),
     ).to.deep.equal([
       'phases.hold: unknown key; known: baselineSeconds, holdSeconds, recoverySeconds',
-      'faults[0].target: unknown key; known: kind',
+      'faults[0].target: unknown key; known: kind, at, for',
       'slo: unknown key; known: $schema, name, description, cluster, load, phases, faults, slos, health',
     ]);
   });
@@ -180,7 +201,7 @@ describe('scenario validation', () => {
     expect(problemsOf({})).to.deep.equal([
       'name: missing; must be up to 63 lower-case letters, digits and dashes, e.g. "etcd-partition"',
       'description: missing; must be one line saying what the drill does and what a pass proves',
-      'faults: missing; must be a list of 1 to 10 faults; known kinds: kill, isolate, etcd-snapshot-restore',
+      'faults: missing; must be a list of 1 to 10 faults; known kinds: kill, terminate, stop, freeze, isolate, etcd-snapshot-restore',
     ]);
     expect(problemsOf(42)).to.deep.equal([
       'scenario: 42 must be an object with keys $schema, name, description, cluster, load, phases, faults, slos, health',
@@ -220,8 +241,8 @@ describe('scenario validation', () => {
       'load.mix.get: -1 must be a number from 0 to 1000000',
       'load.mix.put: unknown key; known: get, list, create, update, delete, watch',
       'load.probeTimeoutMs: 0 must be a number of milliseconds > 0 and at most 60000 (60s)',
-      'faults[0]: "kill" must be an object with a kind; known kinds: kill, isolate, etcd-snapshot-restore',
-      'faults[1].kind: missing; known: kill, isolate, etcd-snapshot-restore',
+      'faults[0]: "kill" must be an object with a kind; known kinds: kill, terminate, stop, freeze, isolate, etcd-snapshot-restore',
+      'faults[1].kind: missing; known: kill, terminate, stop, freeze, isolate, etcd-snapshot-restore',
       'faults[2].apiserver: "Node 4" must be "any" or a member name such as "node-2"',
       'faults[3].etcd: "Leader" must be "leader", "follower", "any" or a member name such as "node-2"',
       'faults[4].coredns: 12 must be "any" or a replica number such as 0',
@@ -235,7 +256,7 @@ describe('scenario validation', () => {
   it('rejects a mix that weighs nothing and an empty fault list', () => {
     expect(problemsOf(withChanges({ load: { mix: { get: 0 } }, faults: [] }))).to.deep.equal([
       'load.mix: {"get":0} gives no operation a weight; give at least one a weight > 0',
-      'faults: [] must be a list of 1 to 10 faults; known kinds: kill, isolate, etcd-snapshot-restore',
+      'faults: [] must be a list of 1 to 10 faults; known kinds: kill, terminate, stop, freeze, isolate, etcd-snapshot-restore',
     ]);
   });
 
@@ -255,7 +276,7 @@ describe('scenario validation', () => {
         expect(err.message).to.equal(
           'my-scenario.ts is not a valid scenario (2 problems):\n' +
             '  phases.holdSeconds: -5 must be a number of seconds > 0 and at most 86400 (24h)\n' +
-            '  faults[0].kind: "etcd-partiton" is not a known fault; known: kill, isolate, etcd-snapshot-restore',
+            '  faults[0].kind: "etcd-partiton" is not a known fault; known: kill, terminate, stop, freeze, isolate, etcd-snapshot-restore',
         );
         expect(err.fix).to.include('scenario.schema.json');
         expect(err.exitCode).to.equal(2);
@@ -299,21 +320,29 @@ describe('parseDuration', () => {
 
 /** What each shipped drill aims at: its name says it, its faults do it. */
 const SHIPPED_FAULTS: Record<string, unknown[]> = {
+  'apiserver-freeze': [{ kind: 'freeze', apiserver: 'any' }],
+  'apiserver-graceful': [{ kind: 'terminate', apiserver: 'node-1' }],
+  'apiserver-graceful-healthz': [{ kind: 'terminate', apiserver: 'node-1' }],
   'apiserver-kill': [{ kind: 'kill', apiserver: 'node-1' }],
+  'controller-manager-leader-kill': [{ kind: 'kill', 'controller-manager': 'leader' }],
   'coredns-kill': [{ kind: 'kill', coredns: 0 }],
+  'etcd-follower-kill': [{ kind: 'kill', etcd: 'follower' }],
   'etcd-leader-kill': [{ kind: 'kill', etcd: 'leader' }],
   'etcd-partition': [{ kind: 'isolate', etcd: 'leader' }],
+  'etcd-quorum-loss': [
+    { kind: 'stop', etcd: 'follower' },
+    { kind: 'stop', etcd: 'follower' },
+  ],
   'etcd-snapshot-restore': [{ kind: 'etcd-snapshot-restore' }],
+  'freeze-then-partition': [
+    { kind: 'freeze', apiserver: 'any' },
+    { kind: 'isolate', etcd: 'leader', at: 4, for: 6 },
+  ],
+  'scheduler-leader-kill': [{ kind: 'kill', scheduler: 'leader' }],
 };
 
 describe('shipped scenarios', () => {
-  const names = [
-    'apiserver-kill',
-    'coredns-kill',
-    'etcd-leader-kill',
-    'etcd-partition',
-    'etcd-snapshot-restore',
-  ];
+  const names = Object.keys(SHIPPED_FAULTS);
 
   it('are listed by name with their descriptions, and all are valid', async () => {
     const listing = await listScenarios();
@@ -353,7 +382,7 @@ describe('loadScenario', () => {
     const err = await loadScenario('etcd-partiton').catch((e: unknown) => e);
     expect(err).to.be.instanceOf(UsageError);
     expect((err as UsageError).message).to.equal(
-      'unknown scenario "etcd-partiton"; known: apiserver-kill, coredns-kill, etcd-leader-kill, etcd-partition, etcd-snapshot-restore',
+      'unknown scenario "etcd-partiton"; known: apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, etcd-leader-kill, etcd-partition, etcd-quorum-loss, etcd-snapshot-restore, freeze-then-partition, scheduler-leader-kill',
     );
     expect((err as UsageError).fix).to.include('npm run drill -- --list');
   });

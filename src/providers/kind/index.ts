@@ -3,6 +3,7 @@
  * images the tool builds from pinned sources (no registry). Faults act through each node's CRI and
  * network namespace, as they would on a real kubeadm cluster.
  */
+import { checkClusterSettings } from '../cluster-settings.ts';
 import { ensureComponents, type Components } from '../../components/components.ts';
 import { ensureDockerRunning } from '../../components/docker-daemon.ts';
 import { EnvironmentError } from '../../util/errors.ts';
@@ -51,6 +52,8 @@ export class KindProvider implements Provider {
         'the kind provider runs stacked etcd only (one member on each control-plane node)',
         'run this scenario with --provider local',
       );
+    // kind configures its load balancer and apiservers itself; the tool does not change them.
+    checkClusterSettings(req, KIND_BOUNDS, 'run this scenario with --provider local');
     if (req.mode === 'attach') {
       const record = await this.ready(components);
       progress(`reusing kind cluster ${KIND_CLUSTER} at ${record.info.endpoints.apiServer}`);

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_FAILOVER_BOUNDS } from '../../analysis/bounds.ts';
+import { DEFAULT_FAILOVER_BOUNDS, type FailoverBounds } from '../../analysis/bounds.ts';
 import type { Components } from '../../components/components.ts';
 import { apiserverReady } from '../../cluster/health.ts';
 import type { ClusterInfo, EtcdClientTls } from '../../cluster/topology.ts';
@@ -36,8 +36,10 @@ export const KIND_DIR = path.join(DEFAULT_STATE_ROOT, `kind-${KIND_CLUSTER}`);
 const READY_TIMEOUT_S = 180;
 
 /** What kind's configuration gives (kubeadm's defaults): the report prints these beside the figures. */
-export const KIND_BOUNDS = {
+export const KIND_BOUNDS: FailoverBounds = {
   ...DEFAULT_FAILOVER_BOUNDS, // etcd heartbeat 100 ms, election 1000 ms; kind's HAProxy `check`: inter 2 s, fall 3, rise 2
+  lbCheck: 'healthz', // kind's load balancer config: option httpchk GET /healthz
+  apiserverShutdownDelayMs: 0,
 };
 
 export interface KindRecord {

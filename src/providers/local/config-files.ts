@@ -11,9 +11,9 @@ export interface HaproxyFiles {
 }
 
 /**
- * TCP passthrough to the three apiservers, each health-checked on /readyz over
- * TLS: /readyz fails during an apiserver's shutdown delay while /healthz does
- * not, so only /readyz drains a backend in time.
+ * TCP passthrough to the three apiservers, each health-checked over TLS on /readyz (the default):
+ * /readyz fails during an apiserver's shutdown delay while /healthz does not, so only /readyz
+ * drains a backend in time. /healthz is an option, to show the difference.
  */
 export function haproxyConfig(layout: Layout, f: HaproxyFiles): string {
   const c = layout.config;
@@ -40,7 +40,7 @@ export function haproxyConfig(layout: Layout, f: HaproxyFiles): string {
     '',
     'backend apiservers',
     '  option httpchk',
-    '  http-check send meth GET uri /readyz',
+    `  http-check send meth GET uri /${c.haproxyCheck}`,
     '  http-check expect status 200',
     `  default-server check check-ssl verify required ca-file ${f.caFile} crt ${f.checkCertFile} inter ${c.haproxyInterMs}ms fall ${c.haproxyFall} rise ${c.haproxyRise} on-marked-down shutdown-sessions`,
     ...servers,

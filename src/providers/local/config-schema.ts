@@ -1,3 +1,4 @@
+import { LB_CHECKS } from '../../analysis/bounds.ts';
 import { z } from 'zod';
 import { problemCheck, strictObject, wholeNumber, whenValid } from '../../schema/building-blocks.ts';
 import { withValue } from '../../schema/messages.ts';
@@ -63,6 +64,10 @@ export const localConfigSchema = strictObject(
     haproxyInterMs: wholeNumber(100, 60000),
     haproxyFall: wholeNumber(1, 100),
     haproxyRise: wholeNumber(1, 100),
+    /** The apiservers' endpoint HAProxy checks: readyz drains an apiserver in its shutdown delay, healthz does not. */
+    haproxyCheck: z.enum(LB_CHECKS, { error: withValue('must be "readyz" or "healthz"') }),
+    /** kube-apiserver --shutdown-delay-duration: how long it keeps serving after SIGTERM with /readyz failing. */
+    apiserverShutdownDelayMs: wholeNumber(0, 600000),
     /** Certificate lifetime of every certificate the cluster's PKI issues. */
     certLifetimeDays: wholeNumber(1, 3650),
     /**

@@ -21,6 +21,8 @@ export const LOCAL_DEFAULTS: LocalClusterConfig = {
   haproxyInterMs: 1000,
   haproxyFall: 3,
   haproxyRise: 2,
+  haproxyCheck: 'readyz',
+  apiserverShutdownDelayMs: 0,
   certLifetimeDays: 365,
   restartBackoffMs: 5000,
   restartBackoffMaxMs: 20_000,
@@ -77,6 +79,8 @@ export function boundsOf(c: LocalClusterConfig): FailoverBounds {
     haproxyInterMs: c.haproxyInterMs,
     haproxyFall: c.haproxyFall,
     haproxyRise: c.haproxyRise,
+    lbCheck: c.haproxyCheck,
+    apiserverShutdownDelayMs: c.apiserverShutdownDelayMs,
   };
 }
 

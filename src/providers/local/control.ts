@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
-import { identityOf, signalIfSame } from '../../util/proc.ts';
+import { identityOf, signalIfSame, statFieldsOf, type ProcessIdentity } from '../../util/proc.ts';
 import { iptablesArgs, removeResource } from './network.ts';
 import { netnsOf } from './config.ts';
 import { specId } from './process-spec.ts';
@@ -125,6 +125,54 @@ export class LocalControl {
     return p.pid;
   }
 
+  /**
+   * Kills the process and keeps it down (a supervisor hold) until release(); returns its pid. The
+   * hold is in holds.json, so the next drill or `down` releases it after a crash.
+   */
+  async hold(component: string, node: string): Promise<number> {
+    const supervisor = this.supervisorOrThrow();
+    const pid = this.pidOf(component, node);
+    if (!pid) throw new EnvironmentError(`${component} on ${node} is not running; nothing to stop`);
+    const id = this.processId(component, node);
+    await setHolds(this.info.dir, [...new Set([...readHolds(this.info.dir), id])], supervisor);
+    return pid;
+  }
+
+  /** Lets the supervisor start a held process again. */
+  async release(component: string, node: string): Promise<void> {
+    const id = this.processId(component, node);
+    await setHolds(
+      this.info.dir,
+      readHolds(this.info.dir).filter((h) => h !== id),
+      this.supervisorOrThrow(),
+    );
+  }
+
+  private supervisorOrThrow(): ProcessIdentity {
+    const supervisor = liveSupervisor(this.info.dir);
+    if (!supervisor) throw new EnvironmentError(`the supervisor of cluster ${this.info.name} is not running`);
+    return supervisor;
+  }
+
+  /** SIGSTOP: the process keeps its sockets and answers nothing. Returns who was stopped, for resume(). */
+  freeze(component: string, node: string): ProcessIdentity {
+    const id = this.processId(component, node);
+    const p = readProcessTable(this.info.dir)?.processes.find((x) => x.id === id);
+    const identity =
+      p?.state === 'running' && p.pid && typeof p.startTicks === 'number'
+        ? { pid: p.pid, startTicks: p.startTicks }
+        : undefined;
+    if (!identity) throw new EnvironmentError(`${component} on ${node} is not running; nothing to freeze`);
+    if (!signalIfSame(identity, 'SIGSTOP'))
+      throw new EnvironmentError(`pid ${identity.pid} is not ${component} of this cluster any more`);
+    return identity;
+  }
+
+  /** SIGCONT to the very process frozen; false when it is gone (then there is nothing to resume). */
+  resume(identity: ProcessIdentity): boolean {
+    return signalIfSame(identity, 'SIGCONT');
+  }
+
   waitRestarted(component: string, node: string, oldPid: number, timeoutMs: number): Promise<number> {
     return waitForRunning(this.info.dir, this.processId(component, node), timeoutMs, oldPid);
   }
@@ -195,6 +243,12 @@ export class LocalControl {
       await this.heal(n.name);
       if (JSON.stringify(readState(this.info.dir)?.resources ?? []) !== before)
         undone.push(`partition of ${n.name}`);
+    }
+    // A frozen process of the cluster (state T) is resumed: nothing else would ever wake it.
+    for (const p of readProcessTable(this.info.dir)?.processes ?? []) {
+      if (p.state !== 'running' || !p.pid || typeof p.startTicks !== 'number') continue;
+      if (statFieldsOf(p.pid)?.[0] !== 'T') continue;
+      if (this.resume({ pid: p.pid, startTicks: p.startTicks })) undone.push(`frozen ${p.id} (resumed)`);
     }
     const supervisor = liveSupervisor(this.info.dir);
     const holds = readHolds(this.info.dir);

@@ -2,6 +2,7 @@
  * The local provider: a 3-master control plane on this machine, each node a network namespace,
  * its processes run by a supervisor of our own (as a kubelet runs static pods).
  */
+import { checkClusterSettings } from '../cluster-settings.ts';
 import type { Components } from '../../components/components.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { progress } from '../../util/progress.ts';
@@ -15,7 +16,14 @@ import { clusterOnDisk, down, requireRoot, runningCluster, up } from './provider
 
 export class LocalProvider implements Provider {
   readonly name = 'local';
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['kill', 'isolate', 'etcd-restore']);
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
+    'kill',
+    'terminate',
+    'stop',
+    'freeze',
+    'isolate',
+    'etcd-restore',
+  ]);
   private readonly config: LocalClusterConfig;
 
   /** `options` are the user's overrides of the local cluster's settings (flags of `cluster up`). */
@@ -40,6 +48,12 @@ export class LocalProvider implements Provider {
       const info = runningCluster(this.options);
       if (!info)
         throw new EnvironmentError('no cluster is running', 'start one with `npm run cluster -- up`');
+      checkClusterSettings(
+        req,
+        info.bounds,
+        'run the drill without --reuse-cluster (it starts a cluster as the scenario needs), or start one ' +
+          'with `npm run cluster -- up --haproxy-check <readyz|healthz> --shutdown-delay-ms <N>`',
+      );
       progress(`reusing cluster ${info.name} at ${info.endpoints.apiServer}`);
       return this.clusterOf(info, req.components, async () => undefined);
     }
@@ -47,7 +61,14 @@ export class LocalProvider implements Provider {
     const info = await up({
       owner: req.owner,
       components: req.components,
-      config: req.etcdTopology ? { ...this.options, etcdTopology: req.etcdTopology } : this.options,
+      config: {
+        ...this.options,
+        ...(req.etcdTopology ? { etcdTopology: req.etcdTopology } : {}),
+        ...(req.lbCheck ? { haproxyCheck: req.lbCheck } : {}),
+        ...(req.apiserverShutdownDelayMs !== undefined
+          ? { apiserverShutdownDelayMs: req.apiserverShutdownDelayMs }
+          : {}),
+      },
     });
     return this.clusterOf(info, req.components, async (remove) => {
       if (!remove) {

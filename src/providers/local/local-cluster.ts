@@ -52,7 +52,10 @@ export class LocalCluster implements AcquiredCluster {
       etcdutl: components?.path('etcdutl') ?? 'etcdutl',
     });
     this.verbs = {
-      kill: (target) => this.kill(target),
+      kill: (target) => this.kill(target, 'SIGKILL'),
+      terminate: (target) => this.kill(target, 'SIGTERM'),
+      stop: (target) => this.stop(target),
+      freeze: (target) => this.freeze(target),
       isolate: (target) => this.isolate(target),
       restoreEtcd: (workDir) => this.restoreEtcd(workDir),
     };
@@ -112,16 +115,17 @@ export class LocalCluster implements AcquiredCluster {
       : { component: PROCESS_OF[target.role], node: target.node };
   }
 
-  private async kill(target: Instance): Promise<Disruption> {
+  /** SIGKILL, or SIGTERM for a graceful shutdown; either way the supervisor starts it again. */
+  private async kill(target: Instance, signal: 'SIGKILL' | 'SIGTERM'): Promise<Disruption> {
     const { component, node } = this.processOf(target);
     // Stamped when the fault begins to act, so that failover is never counted short.
     const at = now();
-    const pid = await this.control.kill(component, node, 'SIGKILL');
+    const pid = await this.control.kill(component, node, signal);
     let healed = false;
     return {
       at,
-      description: `SIGKILL ${component} on ${node} (pid ${pid})`,
-      data: { component, node, pid },
+      description: `${signal} ${component} on ${node} (pid ${pid})`,
+      data: { component, node, pid, signal },
       heal: async () => {
         if (healed) return undefined;
         // The heal is stamped when it begins: what it takes to undo the fault is part of the recovery.
@@ -131,7 +135,62 @@ export class LocalCluster implements AcquiredCluster {
         return {
           at,
           description: `${component} on ${node} runs again as pid ${newPid} (was ${pid})`,
+          data: { component, node, oldPid: pid, newPid, signal },
+        };
+      },
+    };
+  }
+
+  private async stop(target: Instance): Promise<Disruption> {
+    const { component, node } = this.processOf(target);
+    const at = now();
+    let pid: number;
+    try {
+      pid = await this.control.hold(component, node);
+    } catch (err) {
+      await this.control.release(component, node).catch(() => undefined);
+      throw err;
+    }
+    let healed = false;
+    return {
+      at,
+      description: `SIGKILL ${component} on ${node} (pid ${pid}), kept down until the heal`,
+      data: { component, node, pid },
+      heal: async () => {
+        if (healed) return undefined;
+        const at = now();
+        await this.control.release(component, node);
+        const newPid = await this.control.waitRestarted(component, node, pid, RESTART_TIMEOUT_MS);
+        healed = true;
+        return {
+          at,
+          description: `${component} on ${node} let run again: pid ${newPid} (was ${pid})`,
           data: { component, node, oldPid: pid, newPid },
+        };
+      },
+    };
+  }
+
+  private async freeze(target: Instance): Promise<Disruption> {
+    const { component, node } = this.processOf(target);
+    const at = now();
+    const frozen = this.control.freeze(component, node);
+    let healed = false;
+    return {
+      at,
+      description: `SIGSTOP ${component} on ${node} (pid ${frozen.pid}): frozen with its sockets open`,
+      data: { component, node, pid: frozen.pid },
+      heal: async () => {
+        if (healed) return undefined;
+        const at = now();
+        const resumed = this.control.resume(frozen);
+        healed = true;
+        return {
+          at,
+          description: resumed
+            ? `SIGCONT ${component} on ${node} (pid ${frozen.pid}): running again`
+            : `${component} on ${node} (pid ${frozen.pid}) is gone; nothing to resume`,
+          data: { component, node, pid: frozen.pid, resumed },
         };
       },
     };

@@ -361,6 +361,7 @@ async function build(
     adminTls: { ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key },
     loadTls: { ca: pki.ca.cert, cert: pki.load.cert, key: pki.load.key },
     bounds: boundsOf(config),
+    ...(config.fakeNodes > 0 ? { workloads: { image: 'registry.k8s.io/pause:3.10' } } : {}),
     etcdTopology: config.etcdTopology,
     dir,
     evidence: {

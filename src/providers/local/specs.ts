@@ -118,6 +118,9 @@ export function apiserverSpec(layout: Layout, bin: Binaries, p: ClusterPaths, no
       '--enable-admission-plugins=NodeRestriction',
       '--endpoint-reconciler-type=lease',
       '--profiling=false',
+      ...(layout.config.apiserverShutdownDelayMs > 0
+        ? [`--shutdown-delay-duration=${layout.config.apiserverShutdownDelayMs}ms`]
+        : []),
       '--v=1',
     ],
   };

@@ -1,0 +1,12 @@
+import { defineScenario } from '../src/scenario/types.ts';
+
+export default defineScenario({
+  name: 'scheduler-leader-kill',
+  description:
+    'Kills the kube-scheduler that holds the lease; the supervisor restarts it 5 s later. New pods stay ' +
+    'Pending until the lease expires (lease duration 15 s) and another instance, or the restarted one, ' +
+    'takes it. The run shows when the lease changed hands and when a newly created Deployment got a ' +
+    'Running pod again, both against lease duration + retry period; the API itself is not touched.',
+  faults: [{ kind: 'kill', scheduler: 'leader' }],
+  phases: { holdSeconds: 25 },
+});

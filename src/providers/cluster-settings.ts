@@ -1,0 +1,24 @@
+/**
+ * The cluster settings a scenario may ask for beyond its topology (the load balancer's check, the
+ * apiservers' shutdown delay), held against a cluster that cannot change them: one already running
+ * (--reuse-cluster), or a provider that does not configure them (kind).
+ */
+import type { FailoverBounds } from '../analysis/bounds.ts';
+import { EnvironmentError } from '../util/errors.ts';
+import type { AcquireRequest } from './provider.ts';
+
+/** Throws, naming each setting the cluster lacks and the fix, when it differs from the request. */
+export function checkClusterSettings(req: AcquireRequest, has: FailoverBounds, fix: string): void {
+  const unmet: string[] = [];
+  if (req.lbCheck !== undefined && req.lbCheck !== has.lbCheck)
+    unmet.push(
+      `the load balancer checks /${has.lbCheck ?? 'an unknown endpoint'}, the scenario needs /${req.lbCheck}`,
+    );
+  const delay = has.apiserverShutdownDelayMs ?? 0;
+  if (req.apiserverShutdownDelayMs !== undefined && req.apiserverShutdownDelayMs !== delay)
+    unmet.push(
+      `the apiservers' shutdown delay is ${delay} ms, the scenario needs ${req.apiserverShutdownDelayMs} ms`,
+    );
+  if (unmet.length)
+    throw new EnvironmentError(`this cluster cannot run the scenario: ${unmet.join('; ')}`, fix);
+}
