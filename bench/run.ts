@@ -14,6 +14,7 @@ import { progress } from '../src/util/progress.ts';
 import { BENCH_USAGE, parseBenchArgs } from '../src/cli/bench-args.ts';
 import { repoRoot } from '../src/components/manifest.ts';
 import { capacity } from './capacity.ts';
+import { drillFigures } from './drills.ts';
 
 function stats(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);
@@ -90,5 +91,7 @@ export async function benchCommand(argv: readonly string[]): Promise<number | vo
       return void (await capacity(await ensureComponents(), cmd.rates, cmd.seconds));
     case 'drill':
       return void (await drillWallTime(cmd.scenario));
+    case 'drills':
+      return void (await drillFigures(cmd.scenarios, cmd.runs));
   }
 }

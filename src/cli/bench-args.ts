@@ -15,15 +15,15 @@ export type BenchCommand =
   | { command: 'help' }
   | { command: 'cluster-up'; runs: number; providers: ProviderName[] }
   | { command: 'drill'; scenario: string }
+  | { command: 'drills'; scenarios: string[]; runs: number }
   | { command: 'capacity'; rates: number[]; seconds: number };
 
 const BENCH_OPTIONS = {
   runs: {
     type: 'string',
     placeholder: 'N',
-    help: 'cluster-up: how many times the cluster is started and removed',
+    help: 'cluster-up: how many times the cluster is started and removed (default 5); drills: how many runs of each (default 3)',
     example: '5',
-    default: '5',
     parse: parseRuns,
   },
   provider: {
@@ -58,6 +58,7 @@ export const BENCH_SPEC = {
   usage: [
     'cluster-up [--runs N] [--provider local[,kind]]',
     'drill [scenario]',
+    'drills [scenario,...] [--runs N]',
     'capacity [--rates a,b] [--seconds N]',
   ],
   about: 'Benchmarks that print figures (never pass/fail).',
@@ -70,6 +71,12 @@ export const BENCH_SPEC = {
       'drill',
       'wall time of one whole drill (etcd-partition unless a scenario is named), cluster start ' +
         'included, and what it spent outside its phases',
+    ],
+    [
+      'drills',
+      'each drill (every shipped one unless named) run --runs times with its default phases, a new ' +
+        'cluster each time: the median and range of its failover, unavailable time, recovery, API P99 ' +
+        'and its own figure',
     ],
     [
       'capacity',
@@ -87,8 +94,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
   if (parsed.help) return { command: 'help' };
   const { values, positionals } = parsed;
   const [what, ...rest] = positionals;
-  const scenario = what === 'drill' ? rest.shift() : undefined;
-  const command = benchmark(what, values, scenario);
+  const operand = what === 'drill' || what === 'drills' ? rest.shift() : undefined;
+  const command = benchmark(what, values, operand);
   if (rest.length > 0) throw new UsageError(`unknown argument ${rest.join(' ')}`, seeHelp('bench'));
   return command;
 }
@@ -96,13 +103,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
 function benchmark(
   what: string | undefined,
   values: OptionValues<typeof BENCH_OPTIONS>,
-  scenario = 'etcd-partition',
+  operand: string | undefined,
 ): BenchCommand {
   switch (what) {
     case 'cluster-up':
-      return { command: what, runs: values.runs, providers: values.provider };
+      return { command: what, runs: values.runs ?? 5, providers: values.provider };
     case 'drill':
-      return { command: what, scenario };
+      return { command: what, scenario: operand ?? 'etcd-partition' };
+    case 'drills':
+      return { command: what, scenarios: operand ? operand.split(',') : [], runs: values.runs ?? 3 };
     case 'capacity':
       return { command: what, rates: values.rates, seconds: values.seconds };
     default:

@@ -1,0 +1,122 @@
+/**
+ * `bench drills`: each drill run several times the way a user runs it (default phases, a cluster of
+ * its own each time), and the median of its figures: failover, recovery, unavailable time, API P99 per
+ * judged interval, and what its fault is about (a leader election, a lease take-over, new pods).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AnalysisFigures } from '../src/analysis/analyze.ts';
+import { median } from '../src/analysis/median.ts';
+import { repoRoot } from '../src/components/manifest.ts';
+import { parseReport } from '../src/report/json.ts';
+import { listScenarios } from '../src/scenario/load.ts';
+import { UsageError } from '../src/util/errors.ts';
+import { run } from '../src/util/exec.ts';
+import { progress } from '../src/util/progress.ts';
+
+interface RunFigures {
+  exitCode: number;
+  failoverS: number | null;
+  recoveryS: number | null;
+  unavailableS: number | null;
+  p99Ms: (number | null)[];
+  lostWrites: number;
+  /** The fault's own figure: a new etcd leader, a lease take-over, new pods running again. */
+  own: { label: string; seconds: number | null } | undefined;
+}
+
+function ownFigure(a: AnalysisFigures): RunFigures['own'] {
+  const moved = a.controlLoops?.leases.find((l) => l.newHolderAfterMs !== undefined);
+  if (moved)
+    return {
+      label: `${moved.lease} lease taken over / new pod running (s)`,
+      seconds: moved.newHolderAfterMs! / 1000,
+    };
+  if (a.leader.newLeaderAfterInjectionMs !== undefined)
+    return { label: 'new etcd leader (s)', seconds: a.leader.newLeaderAfterInjectionMs / 1000 };
+  return undefined;
+}
+
+function figuresOf(reportFile: string, exitCode: number): RunFigures {
+  const a = parseReport(readFileSync(reportFile, 'utf8')).analysis;
+  const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : ms / 1000);
+  return {
+    exitCode,
+    failoverS: s(a?.service.failover?.failoverMs),
+    recoveryS: s(a?.service.recovery?.recoveryMs),
+    unavailableS: s(a?.service.failover?.unavailableMs),
+    p99Ms: ['baseline', 'degraded', 'recovered'].map(
+      (name) => a?.intervals.find((i) => i.name === name)?.api.latency?.p99Ms ?? null,
+    ),
+    lostWrites: a?.writes.lost.length ?? 0,
+    own: a ? ownFigure(a) : undefined,
+  };
+}
+
+/** "4.2 (3.9-5.1)" over the runs that reached a figure; "-" when none did, "n of m" when some did not. */
+function summary(values: (number | null)[], digits = 1): string {
+  const got = values.filter((v): v is number => v !== null);
+  if (got.length === 0) return '-';
+  const range =
+    got.length > 1 ? ` (${Math.min(...got).toFixed(digits)}-${Math.max(...got).toFixed(digits)})` : '';
+  const missing =
+    got.length < values.length ? `, ${values.length - got.length} of ${values.length} not reached` : '';
+  return `${median(got)!.toFixed(digits)}${range}${missing}`;
+}
+
+export async function drillFigures(names: readonly string[], runs: number): Promise<void> {
+  const shipped = (await listScenarios()).map((s) => s.name);
+  const unknown = names.filter((n) => !shipped.includes(n));
+  if (unknown.length)
+    throw new UsageError(
+      `bench drills: unknown scenario ${unknown.join(', ')}`,
+      `name shipped ones, comma-separated: ${shipped.join(', ')}`,
+    );
+  const scenarios = names.length > 0 ? names : shipped;
+  const rows: string[] = [];
+  for (const scenario of scenarios) {
+    const results: RunFigures[] = [];
+    for (let i = 1; i <= runs; i++) {
+      progress(`drills: ${scenario}, run ${i} of ${runs}`);
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-bench-drills-'));
+      try {
+        const r = await run('npm', ['run', '-s', 'drill', '--', scenario, '--report-dir', dir], {
+          cwd: repoRoot,
+          allowFailure: true,
+        });
+        results.push(figuresOf(path.join(dir, 'report.json'), r.exitCode ?? -1));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    const own = results.find((r) => r.own)?.own?.label;
+    const row = [
+      `\`${scenario}\``,
+      results.map((r) => r.exitCode).join(', '),
+      summary(results.map((r) => r.failoverS)),
+      summary(results.map((r) => r.unavailableS)),
+      summary(results.map((r) => r.recoveryS)),
+      [0, 1, 2]
+        .map((i) =>
+          summary(
+            results.map((r) => r.p99Ms[i] ?? null),
+            0,
+          ),
+        )
+        .join(' / '),
+      String(results.reduce((n, r) => n + r.lostWrites, 0)),
+      own ? `${own}: ${summary(results.map((r) => r.own?.seconds ?? null))}` : '-',
+    ];
+    rows.push(`| ${row.join(' | ')} |`);
+    console.log(rows.at(-1));
+  }
+  console.log(
+    [
+      `\ndrills: median (min-max) over ${runs} runs each, default phases, a new cluster per run`,
+      '| drill | exit codes | failover (s) | unavailable (s) | recovery (s) | API P99 baseline / degraded / recovered (ms) | lost writes (all runs) | own figure |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows,
+    ].join('\n'),
+  );
+}
