@@ -22,20 +22,22 @@ interface RunFigures {
   unavailableS: number | null;
   p99Ms: (number | null)[];
   lostWrites: number;
-  /** The fault's own figure: a new etcd leader, a lease take-over, new pods running again. */
-  own: { label: string; seconds: number | null } | undefined;
+  /** What the fault is about, in seconds from the injection: a new etcd leader, a lease moved, new pods. */
+  own: Record<string, number | null>;
 }
 
-function ownFigure(a: AnalysisFigures): RunFigures['own'] {
-  const moved = a.controlLoops?.leases.find((l) => l.newHolderAfterMs !== undefined);
-  if (moved)
-    return {
-      label: `${moved.lease} lease taken over / new pod running (s)`,
-      seconds: moved.newHolderAfterMs! / 1000,
-    };
+/** Each of the fault's own figures the run has: absent where it does not apply, null where not reached. */
+function ownFigures(a: AnalysisFigures): Record<string, number | null> {
+  const own: Record<string, number | null> = {};
+  const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : ms / 1000);
   if (a.leader.newLeaderAfterInjectionMs !== undefined)
-    return { label: 'new etcd leader (s)', seconds: a.leader.newLeaderAfterInjectionMs / 1000 };
-  return undefined;
+    own['new etcd leader'] = s(a.leader.newLeaderAfterInjectionMs);
+  // A lease the fault moved (a frozen apiserver moves its node's controller-manager's too).
+  for (const l of a.controlLoops?.leases ?? [])
+    if (l.newHolderAfterMs !== undefined) own[`${l.lease} lease moved`] = s(l.newHolderAfterMs);
+  const w = a.controlLoops?.workloads;
+  if (w) own['new pod running'] = s(w.runningAgainAfterMs);
+  return own;
 }
 
 function figuresOf(reportFile: string, exitCode: number): RunFigures {
@@ -50,7 +52,7 @@ function figuresOf(reportFile: string, exitCode: number): RunFigures {
       (name) => a?.intervals.find((i) => i.name === name)?.api.latency?.p99Ms ?? null,
     ),
     lostWrites: a?.writes.lost.length ?? 0,
-    own: a ? ownFigure(a) : undefined,
+    own: a ? ownFigures(a) : {},
   };
 }
 
@@ -63,6 +65,13 @@ function summary(values: (number | null)[], digits = 1): string {
   const missing =
     got.length < values.length ? `, ${values.length - got.length} of ${values.length} not reached` : '';
   return `${median(got)!.toFixed(digits)}${range}${missing}`;
+}
+
+/** Each own figure any run had, over all runs (a run without it: not reached), in seconds. */
+function ownSummary(results: RunFigures[]): string {
+  const labels = [...new Set(results.flatMap((r) => Object.keys(r.own)))];
+  if (labels.length === 0) return '-';
+  return labels.map((l) => `${l} (s): ${summary(results.map((r) => r.own[l] ?? null))}`).join('; ');
 }
 
 export async function drillFigures(names: readonly string[], runs: number): Promise<void> {
@@ -90,7 +99,6 @@ export async function drillFigures(names: readonly string[], runs: number): Prom
         rmSync(dir, { recursive: true, force: true });
       }
     }
-    const own = results.find((r) => r.own)?.own?.label;
     const row = [
       `\`${scenario}\``,
       results.map((r) => r.exitCode).join(', '),
@@ -106,7 +114,7 @@ export async function drillFigures(names: readonly string[], runs: number): Prom
         )
         .join(' / '),
       String(results.reduce((n, r) => n + r.lostWrites, 0)),
-      own ? `${own}: ${summary(results.map((r) => r.own?.seconds ?? null))}` : '-',
+      ownSummary(results),
     ];
     rows.push(`| ${row.join(' | ')} |`);
     console.log(rows.at(-1));

@@ -114,15 +114,19 @@ export class LocalControl {
     return p?.state === 'running' && p.pid ? p.pid : undefined;
   }
 
-  async kill(component: string, node: string, signal: NodeJS.Signals): Promise<number> {
+  /**
+   * Signals a running supervised process (SIGKILL, SIGTERM, SIGSTOP) and returns who was signalled:
+   * the pid with the start time the supervisor recorded, never a later process that reused the pid.
+   */
+  signal(component: string, node: string, signal: NodeJS.Signals): ProcessIdentity {
     const id = this.processId(component, node);
     const p = readProcessTable(this.info.dir)?.processes.find((x) => x.id === id);
     if (p?.state !== 'running' || !p.pid)
-      throw new EnvironmentError(`${component} on ${node} is not running; nothing to kill`);
-    // The pid with the start time the supervisor recorded: never a later process that reused the pid.
-    if (typeof p.startTicks !== 'number' || !signalIfSame({ pid: p.pid, startTicks: p.startTicks }, signal))
+      throw new EnvironmentError(`${component} on ${node} is not running; nothing to send ${signal} to`);
+    const identity = { pid: p.pid, startTicks: p.startTicks ?? -1 };
+    if (!signalIfSame(identity, signal))
       throw new EnvironmentError(`pid ${p.pid} is not ${component} of this cluster any more`);
-    return p.pid;
+    return identity;
   }
 
   /**
@@ -152,20 +156,6 @@ export class LocalControl {
     const supervisor = liveSupervisor(this.info.dir);
     if (!supervisor) throw new EnvironmentError(`the supervisor of cluster ${this.info.name} is not running`);
     return supervisor;
-  }
-
-  /** SIGSTOP: the process keeps its sockets and answers nothing. Returns who was stopped, for resume(). */
-  freeze(component: string, node: string): ProcessIdentity {
-    const id = this.processId(component, node);
-    const p = readProcessTable(this.info.dir)?.processes.find((x) => x.id === id);
-    const identity =
-      p?.state === 'running' && p.pid && typeof p.startTicks === 'number'
-        ? { pid: p.pid, startTicks: p.startTicks }
-        : undefined;
-    if (!identity) throw new EnvironmentError(`${component} on ${node} is not running; nothing to freeze`);
-    if (!signalIfSame(identity, 'SIGSTOP'))
-      throw new EnvironmentError(`pid ${identity.pid} is not ${component} of this cluster any more`);
-    return identity;
   }
 
   /** SIGCONT to the very process frozen; false when it is gone (then there is nothing to resume). */

@@ -120,7 +120,7 @@ export class LocalCluster implements AcquiredCluster {
     const { component, node } = this.processOf(target);
     // Stamped when the fault begins to act, so that failover is never counted short.
     const at = now();
-    const pid = await this.control.kill(component, node, signal);
+    const { pid } = this.control.signal(component, node, signal);
     let healed = false;
     return {
       at,
@@ -174,7 +174,8 @@ export class LocalCluster implements AcquiredCluster {
   private async freeze(target: Instance): Promise<Disruption> {
     const { component, node } = this.processOf(target);
     const at = now();
-    const frozen = this.control.freeze(component, node);
+    // SIGSTOP: the process keeps its sockets and answers nothing until SIGCONT.
+    const frozen = this.control.signal(component, node, 'SIGSTOP');
     let healed = false;
     return {
       at,
