@@ -11,7 +11,7 @@ export function controlLoopsSection(a: AnalysisFigures): string | undefined {
   if (c.leases.length > 0) {
     parts.push(
       'Each lease in kube-system is read through the load balancer; a holder is `<hostname>_<uuid>`, so an ' +
-        `instance restarted on the same node is a new holder. Bound: ${md(c.bound.formula)}. ${md(c.bound.basis)}`,
+        `instance restarted on the same node is a new holder. Bound: ${md(c.bound.formula)}: ${md(c.bound.basis)}`,
     );
     const rows = c.leases.map((l) => [
       code(l.lease),
