@@ -32,9 +32,12 @@ export function leaseProbe(
   recorder: Recorder,
 ): Probe {
   let last: string | undefined;
+  // Reads overlap (one every interval, each up to the timeout): an answer to an older read that
+  // arrives after a newer one's says nothing new, and must not read as the lease moving back.
+  let newestSeq = -1;
   return {
     name: `control:lease/${lease}`,
-    async once(): Promise<ProbeResult> {
+    async once(seq: number): Promise<ProbeResult> {
       try {
         const r = await client.request(
           `/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/${lease}`,
@@ -42,6 +45,8 @@ export function leaseProbe(
         );
         if (r.status !== 200) return { outcome: 'error', detail: `HTTP ${r.status}` };
         const at = now();
+        if (seq < newestSeq) return { outcome: 'ok' };
+        newestSeq = seq;
         const spec = (JSON.parse(r.body) as { spec?: { holderIdentity?: string } }).spec;
         const holder = spec?.holderIdentity ?? '';
         if (holder !== last) {
