@@ -298,7 +298,8 @@ function loadChecks(t: ReadonlyTimeline): CrossCheck[] {
     id: 'load-requests' as const,
     what: "k6's own request count (http_reqs) against the k6 requests in the timeline",
     tolerance:
-      'equal, less the lines that could not be read (k6 does not count the requests it cancelled when stopped)',
+      'equal, less the lines that could not be read (k6 does not count the requests it cancelled when stopped, ' +
+      'and may not count those that finished after the stop signal)',
   };
   const p99Base = {
     id: 'load-p99' as const,
@@ -319,8 +320,13 @@ function loadChecks(t: ReadonlyTimeline): CrossCheck[] {
     theirs:
       `${l.requests} (k6 summary)` +
       (l.unreadable ? `, ${l.unreadable} lines unreadable` : '') +
-      (l.cancelledAtStop ? `, ${l.cancelledAtStop} cancelled at the stop` : ''),
-    result: Math.abs(l.requests - k6.length) <= l.unreadable ? 'agree' : 'disagree',
+      (l.cancelledAtStop ? `, ${l.cancelledAtStop} cancelled at the stop` : '') +
+      (l.endedAfterStop ? `, ${l.endedAfterStop} finished after the stop signal` : ''),
+    result:
+      l.requests >= k6.length - l.unreadable - (l.endedAfterStop ?? 0) &&
+      l.requests <= k6.length + l.unreadable
+        ? 'agree'
+        : 'disagree',
     detail: `k6 was asked for ${l.rate} req/s; it dropped ${plural(l.droppedIterations, 'iteration')}.`,
   };
   const durations = k6.map((s) => s.end - s.start).sort((a, b) => a - b);

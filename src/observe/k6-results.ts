@@ -13,10 +13,11 @@ export function k6Samples(
   text: string,
   toClock: (wallMs: number) => number = (t) => t,
   stoppedAt = Infinity,
-): { samples: Sample[]; unreadable: number; cancelledAtStop: number } {
+): { samples: Sample[]; unreadable: number; cancelledAtStop: number; endedAfterStop: number } {
   const samples: Sample[] = [];
   let unreadable = 0;
   let cancelledAtStop = 0;
+  let endedAfterStop = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith('KHD ')) continue;
     const [, op, startText, totalText, statusText, code, ...message] = line.trim().split(' ');
@@ -41,6 +42,8 @@ export function k6Samples(
       cancelledAtStop++;
       continue;
     }
+    // Finished after the stop signal: k6 writes its line, but may stop counting before it.
+    if (s + total >= stoppedAt) endedAfterStop++;
     samples.push({
       probe: `k6:${op}`,
       start: s,
@@ -51,7 +54,7 @@ export function k6Samples(
         : { detail: (status ? `HTTP ${status}` : `k6 error ${code}: ${message.join(' ')}`).slice(0, 160) }),
     });
   }
-  return { samples, unreadable, cancelledAtStop };
+  return { samples, unreadable, cancelledAtStop, endedAfterStop };
 }
 
 /** What k6 says of a request it cancelled itself, and how early before the stop signal it may say it. */
@@ -62,8 +65,7 @@ const STOP_SLACK_MS = 50;
 export function k6Summary(
   json: string,
   rate: number,
-  unreadable: number,
-  cancelledAtStop: number,
+  lines: { unreadable: number; cancelledAtStop: number; endedAfterStop?: number },
 ): LoadSummary {
   const m = (JSON.parse(json) as { metrics?: Record<string, Record<string, number>> }).metrics ?? {};
   const p99 = m.khd_client_ms?.['p(99)'];
@@ -72,7 +74,8 @@ export function k6Summary(
     requests: m.http_reqs?.count ?? 0,
     droppedIterations: m.dropped_iterations?.count ?? 0,
     p99Ms: typeof p99 === 'number' ? p99 : null,
-    unreadable,
-    cancelledAtStop,
+    unreadable: lines.unreadable,
+    cancelledAtStop: lines.cancelledAtStop,
+    endedAfterStop: lines.endedAfterStop ?? 0,
   };
 }

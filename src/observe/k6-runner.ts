@@ -157,17 +157,12 @@ export class K6Load {
     } catch {
       // no output: reported by the caller
     }
-    const { samples, unreadable, cancelledAtStop } = k6Samples(text, fromWallClock, stoppedAt);
+    const { samples, ...lines } = k6Samples(text, fromWallClock, stoppedAt);
     // Every request is now in the timeline (report.json); the raw lines are several MB.
     rmSync(this.out, { force: true });
     const result: K6Result = { samples, exitCode: code, cpuSeconds, summaryFile: this.summaryFile };
     try {
-      result.summary = k6Summary(
-        readFileSync(this.summaryFile, 'utf8'),
-        this.o.rate,
-        unreadable,
-        cancelledAtStop,
-      );
+      result.summary = k6Summary(readFileSync(this.summaryFile, 'utf8'), this.o.rate, lines);
     } catch (err) {
       result.summaryError = errorMessage(err);
     }

@@ -142,6 +142,11 @@ export interface LoadSummary {
   unreadable: number;
   /** Requests in flight when the drill stopped k6, which cancelled them: left out of the timeline. */
   cancelledAtStop: number;
+  /**
+   * Requests in the timeline that finished after the stop signal: k6 may stop counting before them
+   * (absent in timelines recorded before the field existed).
+   */
+  endedAfterStop?: number;
 }
 
 /** What the drill's own process cost and how late its timers ran: the instrument measuring itself. */

@@ -75,13 +75,13 @@ describe("evidence: the cluster's own records, as recorded", () => {
     expect(cancelledAtStop).to.equal(0);
     expect(samples[0]).to.deep.include({ probe: 'k6:create', outcome: 'ok' });
     expect(samples[0]!.end - samples[0]!.start).to.equal(14);
-    const summary = k6Summary(recorded('k6-summary.json'), 20, 0, 0);
+    const summary = k6Summary(recorded('k6-summary.json'), 20, { unreadable: 0, cancelledAtStop: 0 });
     expect(summary.requests).to.be.at.least(samples.length);
     expect(summary.p99Ms).to.be.a('number');
   });
 
-  it("k6's lines: a timeout, an error with its text, a cut line, a request the stop cancelled", () => {
-    const { samples, unreadable, cancelledAtStop } = k6Samples(
+  it("k6's lines: a timeout, an error with its text, a cut line, a request the stop cancelled, one that ended after it", () => {
+    const { samples, unreadable, cancelledAtStop, endedAfterStop } = k6Samples(
       [
         'KHD get 1000 2000.512 0 1050 request timeout',
         'KHD list 1100 3.2 0 1220 read: connection reset by peer',
@@ -100,5 +100,7 @@ describe("evidence: the cluster's own records, as recorded", () => {
     ]);
     expect(unreadable).to.equal(1);
     expect(cancelledAtStop).to.equal(1);
+    // The timeout started before the stop and ended after it: k6 may not have counted it.
+    expect(endedAfterStop).to.equal(1);
   });
 });
