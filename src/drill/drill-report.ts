@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { expiryWords, flagged } from '../cluster/certificates.ts';
 import type { Verdict } from '../analysis/verdict.ts';
 import { repoRoot } from '../components/manifest.ts';
 import { buildReport, exitCodeFor, type Report } from '../report/report-model.ts';
@@ -80,6 +81,7 @@ export function drillReport(run: DrillRun): Report {
           }
         : { scenario: JSON.parse(JSON.stringify(req.scenario)) },
       bounds: cluster?.bounds ?? req.provider.configuredBounds,
+      ...(run.certificates ? { certificates: run.certificates } : {}),
     },
     slos: req.scenario.slos,
     judging: {
@@ -122,6 +124,11 @@ export async function writeDrillReports(
     '',
     `drill ${report.scenario.name}: ${report.status}${report.abortReason ? ` (${report.abortReason})` : ''}`,
     ...(run.injections.length ? run.injections.map((i) => `  fault: ${i}`) : []),
+    ...(run.certificates
+      ? flagged(run.certificates).map(
+          (c) => `  certificate ${c.name} (${c.source}) ${expiryWords(c, run.certificates!.checkedAt)}`,
+        )
+      : []),
     '',
     ...rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ')),
     '',

@@ -6,6 +6,8 @@
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { CertificateInventory } from '../cluster/certificates.ts';
+import { takeCertificateInventory } from './certificate-inventory.ts';
 import { randomBytes } from 'node:crypto';
 import type { Components } from '../components/components.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
@@ -44,6 +46,8 @@ export interface DrillRun {
   startedAt: Date;
   endedAt: Date;
   cluster?: ClusterInfo;
+  /** The cluster's certificates as read before the baseline. */
+  certificates?: CertificateInventory;
   /** Everything observed, frozen once the cleanup (which adds the process events) is done. */
   timeline: ReadonlyTimeline;
   injections: string[];
@@ -124,6 +128,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
       recorder.event('note', `undid what an earlier drill left on the cluster: ${u}`);
       progress(`undid what an earlier drill left: ${u}`);
     }
+    run.certificates = await takeCertificateInventory(acquired);
     // k6 writes into the cluster's directory, so whatever removes the cluster also stops it.
     const scratch = acquired.scratchDir();
     rmSync(scratch, { recursive: true, force: true });

@@ -7,6 +7,7 @@
  * behind them.
  */
 import type { FailoverBounds, LbCheck } from '../analysis/bounds.ts';
+import type { FoundCertificate } from '../cluster/certificates.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import type { Components } from '../components/components.ts';
 import type { ProviderName } from './names.ts';
@@ -36,6 +37,8 @@ export const CAPABILITIES = {
     'suspend one instance of a role (SIGSTOP) until the heal: it keeps its sockets open and answers nothing',
   isolate: 'drop every packet between one control-plane node and its peers',
   'etcd-restore': 'restore every etcd member from a snapshot taken when the fault began',
+  'cert-expiry':
+    "replace the apiservers' serving certificate by one that has expired or soon will (same key); the heal rotates in a valid one",
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -70,6 +73,8 @@ export interface FaultVerbs {
   isolate?(target: Instance): Promise<Disruption>;
   /** Snapshots etcd now; the heal restores every member from it (writes acknowledged since are lost). */
   restoreEtcd?(workDir: string): Promise<Disruption>;
+  /** Serves a certificate that ends `validForMs` after now (0: one that has already expired); the heal rotates it. */
+  expireServingCert?(validForMs: number): Promise<Disruption>;
 }
 
 /** A process start or exit the platform saw during the drill, on the wall clock. */
@@ -124,6 +129,8 @@ export interface AcquiredCluster {
   drainEvents(): ClusterEvent[];
   /** Resident memory of the cluster by program (or container), in MiB: what it costs the machine. */
   residentMemory(): Promise<Map<string, number>>;
+  /** The certificates the control plane's components load (files, kubeconfigs), for the report. */
+  certificates(): Promise<FoundCertificate[]>;
   /**
    * Ends the drill's use of the cluster: removes one it started when `remove` (throwing, naming what
    * was left), keeps it otherwise; a cluster it attached to is always kept.

@@ -1,3 +1,4 @@
+import { certificatesSection } from './md-certificates.ts';
 import { controlLoopsSection } from './md-control-loops.ts';
 import type { AnalysisFigures } from '../analysis/analyze.ts';
 import { FIGURE_DEFINITIONS } from '../analysis/definitions.ts';
@@ -172,6 +173,7 @@ export function renderMarkdown(report: Report): string {
     );
   }
   sections.push(
+    certificatesSection(report.cluster.certificates),
     harnessSection(report, report.timeline.harness),
     eventsSection(report, a?.run.origin ?? fallbackOrigin(report)),
     definitionsSection(),

@@ -1,4 +1,5 @@
 import { analyze, type AnalysisFigures, type AnalysisSettings } from '../analysis/analyze.ts';
+import type { CertificateInventory } from '../cluster/certificates.ts';
 import type { HealthRules } from '../analysis/availability.ts';
 import type { FailoverBounds } from '../analysis/bounds.ts';
 import type { Slos, Verdict } from '../analysis/verdict.ts';
@@ -52,6 +53,8 @@ export interface Report {
     /** Free-form description of the topology: node counts, addresses, load balancer. */
     topology: Record<string, JsonValue>;
     bounds: FailoverBounds;
+    /** The cluster's certificates and their expiry, read before the baseline; absent: no cluster. */
+    certificates?: CertificateInventory;
   };
   status: 'completed' | 'aborted';
   /** Why the run stopped early; present exactly when status is 'aborted'. */

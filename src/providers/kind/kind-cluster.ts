@@ -4,6 +4,7 @@ import path from 'node:path';
 import { currentEtcdLeader } from '../../cluster/etcd-leader.ts';
 import { currentLeader } from '../../cluster/role-leader.ts';
 import { apiserverReady } from '../../cluster/health.ts';
+import { kubeconfigClientCerts, type FoundCertificate } from '../../cluster/certificates.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { now } from '../../observe/clock.ts';
 import { EnvironmentError } from '../../util/errors.ts';
@@ -148,6 +149,38 @@ export class KindCluster implements AcquiredCluster {
   }
 
   /** Resident memory (VmRSS) of every process in each node and the load balancer, by program, in MiB. */
+  /** What kubeadm made on each node: the PKI files, the kubelet's client and the kubeconfigs' users. */
+  async certificates(): Promise<FoundCertificate[]> {
+    const script =
+      "for f in $(find /etc/kubernetes/pki -name '*.crt' | sort) /var/lib/kubelet/pki/kubelet-client-current.pem; " +
+      'do [ -f "$f" ] && echo "### file $f" && cat "$f"; done; ' +
+      'for f in /etc/kubernetes/*.conf; do [ -f "$f" ] && echo "### kubeconfig $f" && cat "$f"; done';
+    const found: FoundCertificate[] = [];
+    for (const node of this.nodes) {
+      const out = await inNode(node.container, ['sh', '-c', script]);
+      for (const part of out.split(/^### /m).slice(1)) {
+        const [head = '', ...rest] = part.split('\n');
+        const [kind, file = ''] = head.split(' ');
+        const source = `${node.container}:${file}`;
+        const short = file.replace(/^\/etc\/kubernetes\/(pki\/)?|^\/var\/lib\/kubelet\/pki\//g, '');
+        if (kind === 'kubeconfig')
+          found.push(
+            ...kubeconfigClientCerts(rest.join('\n'), source).map((c) => ({
+              ...c,
+              name: `${node.name} ${short}: ${c.name}`,
+            })),
+          );
+        else
+          found.push({
+            name: `${node.name} ${short.replace(/\.(crt|pem)$/, '')}`,
+            source,
+            pem: rest.join('\n'),
+          });
+      }
+    }
+    return found;
+  }
+
   async residentMemory(): Promise<Map<string, number>> {
     const inits = new Map<number, string>(this.nodes.map((n) => [n.pid, n.container]));
     const lb = (
