@@ -383,7 +383,55 @@ export function expectApiserverGracefulHealthz(d: Drill): void {
   );
 }
 
+/**
+ * An expired serving certificate: every new connection of a verifying client fails, connections
+ * opened before the swap go on, and the rotation ends it. HAProxy's check resumes a cached TLS
+ * session, which skips the certificate: as a rule it keeps every backend in rotation, but a check
+ * that makes a full handshake fails and takes its backend out (which cuts that backend's connections).
+ */
+export function expectCertExpiry(d: Drill): void {
+  const inject = injection(d);
+  expect(inject.data?.certificate).to.equal('apiserver');
+  expect(Date.parse(String(inject.data?.notAfter)), 'the certificate had expired').to.be.below(inject.at);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  expect(Date.parse(String(heal.data?.notAfter)), 'the rotated one is valid').to.be.above(
+    heal.at + 86_400_000,
+  );
+  const within = (probe: string, from: number, to: number) =>
+    d.timeline.samples.filter((s) => s.probe === probe && s.start > from && s.start < to);
+  // Probes that open a connection per request: every one fails on the certificate, until the rotation.
+  for (const probe of ['api-read', 'api-write']) {
+    const cut = within(probe, inject.at + 500, heal.at - 100);
+    expect(cut.length, probe).to.be.above(5);
+    expect(
+      cut.filter((s) => s.outcome === 'ok' || !/CERT_HAS_EXPIRED/.test(s.detail ?? '')).map((s) => s.detail),
+      `${probe} fails on the expired certificate`,
+    ).to.deep.equal([]);
+    const after = within(probe, heal.at + 500, Infinity);
+    expect(
+      after.filter((s) => s.outcome !== 'ok').map((s) => s.detail),
+      `${probe} after the rotation`,
+    ).to.deep.equal([]);
+  }
+  // A connection opened before the swap is not checked again: the keep-alive probe goes on, and once
+  // its connection is lost (if it is) it meets the certificate and fails until the rotation.
+  const kept = within('api-read-keepalive', inject.at + 500, heal.at - 100);
+  expect(kept[0]?.outcome, 'the open connection still answers').to.equal('ok');
+  const firstBad = kept.findIndex((s) => s.outcome !== 'ok');
+  if (firstBad >= 0)
+    expect(kept.slice(firstBad).filter((s) => s.outcome === 'ok' && s.end < heal.at)).to.deep.equal([]);
+  // What HAProxy took out, it took out on the certificate (an SSL handshake failure: L6RSP).
+  const downs = markDowns(d.timeline).filter((m) => m.at >= inject.at && m.at <= heal.at);
+  expect(downs.filter((m) => m.check !== 'L6RSP')).to.deep.equal([]);
+  expect(
+    d.analysis.service.failover?.failoverMs ?? null,
+    'no failover: the outage lasts until the rotation',
+  ).to.equal(null);
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+}
+
 export const EXPECTATIONS: Record<string, (d: Drill) => void> = {
+  'cert-expiry': expectCertExpiry,
   'apiserver-freeze': expectApiserverFreeze,
   'apiserver-graceful': expectApiserverGraceful,
   'apiserver-graceful-healthz': expectApiserverGracefulHealthz,

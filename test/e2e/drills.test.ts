@@ -1,40 +1,40 @@
 import { expect } from 'chai';
 import { execa, type ResultPromise } from 'execa';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import os from 'node:os';
 import { parseReport } from '../../src/report/json.ts';
 import { decodeTimeline } from '../../src/report/report-model.ts';
 import path from 'node:path';
 import { down } from '../../src/providers/local/provider.ts';
 import { layoutOf, resolveLocalConfig } from '../../src/providers/local/config.ts';
+import { certsOf } from '../../src/cluster/pki.ts';
+import { servedCertificate } from '../../src/cluster/served-cert.ts';
+import { plannedPki } from '../../src/providers/local/pki-spec.ts';
+import type { Report } from '../../src/report/report-model.ts';
 import { remnants } from '../../src/providers/local/teardown.ts';
 import { EXPECTATIONS, expectSoundDrill } from '../drill-expectations.ts';
 import { drill, SHORT, type DrillResult } from './drill-report.ts';
-import { repo, testComponents } from './helpers.ts';
+import { cli, startCli, testComponents } from './helpers.ts';
 
 /** SHORT with a hold long enough to interrupt the drill inside it. */
 const LONG_HOLD = SHORT.map((a, i) => (SHORT[i - 1] === '--hold' ? '60s' : a));
 
-/** Starts etcd-partition with a long hold and returns once the partition is in place. */
-async function partitionInProgress(reportDir: string): Promise<{ child: ResultPromise }> {
-  const child = execa(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/kube-ha-drill.ts',
-      'drill',
-      'etcd-partition',
-      '--report-dir',
-      reportDir,
-      ...LONG_HOLD,
-    ],
-    { cwd: repo, reject: false, env: { KHD_NO_LAZY_SETUP: '1' } },
-  );
-  await untilOutput(child, /fault: partition/);
+/** Starts a drill with a long hold and returns once its stderr shows `until` (the fault in place). */
+async function drillInProgress(
+  scenario: string,
+  reportDir: string,
+  until: RegExp,
+  extra: string[] = [],
+): Promise<{ child: ResultPromise }> {
+  const child = startCli('drill', [scenario, '--report-dir', reportDir, ...LONG_HOLD, ...extra]);
+  await untilOutput(child, until);
   // Wrapped: an async function returning the (thenable) child would wait for it to exit.
   return { child };
 }
+
+const partitionInProgress = (reportDir: string) =>
+  drillInProgress('etcd-partition', reportDir, /fault: partition/);
 
 /** Resolves when the child's stderr matches (the drill prints each step there). */
 function untilOutput(child: ResultPromise, re: RegExp, timeoutMs = 120_000): Promise<void> {
@@ -75,8 +75,29 @@ async function expectSoundRun(r: DrillResult, scenario: string): Promise<void> {
   const cross = r.report.verdicts.find((v) => v.slo === 'cross-checks');
   expect(cross?.result, cross?.detail).to.equal('pass');
   EXPECTATIONS[scenario]!(d);
+  expectCertificatesListed(r.report);
   // The drill removed the cluster it made, and everything with it.
   expect(await remnants(layout.dir, layout.config.name)).to.deep.equal([]);
+}
+
+/**
+ * Every report lists the cluster's certificates: each file of its PKI, and what the load balancer's
+ * address serves, which is the apiservers' certificate file as it was before the baseline.
+ */
+function expectCertificatesListed(report: Report): void {
+  const inventory = report.cluster.certificates;
+  expect(inventory?.unreadable).to.deep.equal([]);
+  const names = inventory!.certificates.filter((c) => !c.source.startsWith('served at')).map((c) => c.name);
+  expect(names.sort()).to.deep.equal(
+    certsOf(plannedPki(layout))
+      .map((c) => c.id)
+      .sort(),
+  );
+  const served = inventory!.certificates.find((c) => c.source.startsWith('served at'));
+  const file = inventory!.certificates.find((c) => c.name === 'apiserver');
+  expect(served?.notAfter).to.equal(file?.notAfter);
+  // A new cluster's certificates live a year: none is flagged.
+  expect(inventory!.certificates.filter((c) => c.state !== 'valid')).to.deep.equal([]);
 }
 
 describe('drills end to end on the local provider', function () {
@@ -116,6 +137,10 @@ describe('drills end to end on the local provider', function () {
       'two members down, nothing is acknowledged or read until they return; no write lost',
     ],
     ['freeze-then-partition', 'the partition goes in 4 s into the freeze and comes out first'],
+    [
+      'cert-expiry',
+      'new connections fail on the expired certificate, open ones go on, the rotation ends it',
+    ],
   ];
   for (const [scenario, shows] of SOUND)
     it(`${scenario}: ${shows}`, async () => {
@@ -171,5 +196,33 @@ describe('drills end to end on the local provider', function () {
     const k6 = await execa('pgrep', ['-x', 'k6'], { reject: false });
     expect(k6.stdout.trim(), 'no k6 left running').to.equal('');
     rmSync(dir, { recursive: true, force: true });
+  });
+  it('a drill killed -9 with the serving certificate swapped: the next drill on the cluster rotates it first', async () => {
+    const up = await cli('cluster', ['up'], 600_000);
+    expect(up.code, up.stderr.slice(-2000)).to.equal(0);
+    const lb = `https://${layout.config.lbAddress}:${layout.config.lbPort}`;
+    const servedUntil = async () =>
+      Date.parse(new X509Certificate((await servedCertificate(lb, 'lb')).pem).validTo);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-kill9-cert-'));
+    try {
+      const { child } = await drillInProgress(
+        'cert-expiry',
+        dir,
+        /fault: the apiservers' serving certificate/,
+        ['--reuse-cluster'],
+      );
+      child.kill('SIGKILL');
+      await child;
+      expect(await servedUntil(), 'the killed drill left the expired certificate').to.be.below(Date.now());
+      const r = await drill('apiserver-kill', [...SHORT, '--reuse-cluster']);
+      expect(r.stderr).to.match(
+        /undid what an earlier drill left: rotated the apiservers' serving certificate/,
+      );
+      expect(await servedUntil(), 'a valid certificate again').to.be.above(Date.now() + 86_400_000);
+      expect(r.report.status).to.equal('completed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await cli('cluster', ['down'], 300_000);
+    }
   });
 });

@@ -8,7 +8,7 @@ import { listScenarios, loadScenario } from '../../src/scenario/load.ts';
 import { UsageError } from '../../src/util/errors.ts';
 
 const SHIPPED =
-  'apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, ' +
+  'apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, cert-expiry, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, ' +
   'etcd-leader-kill, etcd-partition, etcd-quorum-loss, etcd-snapshot-restore, freeze-then-partition, ' +
   'scheduler-leader-kill';
 

@@ -23,6 +23,7 @@ export class LocalProvider implements Provider {
     'freeze',
     'isolate',
     'etcd-restore',
+    'cert-expiry',
   ]);
   private readonly config: LocalClusterConfig;
 

@@ -1,4 +1,6 @@
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FoundCertificate } from '../../cluster/certificates.ts';
 import type { Components } from '../../components/components.ts';
 import { currentLeader } from '../../cluster/role-leader.ts';
 import { apiserverReady } from '../../cluster/health.ts';
@@ -18,6 +20,7 @@ import type {
 } from '../provider.ts';
 import { LocalControl } from './control.ts';
 import { residentMemoryOf } from './resident-memory.ts';
+import { expireServingCert, rotateLeftoverServingCert } from './serving-cert.ts';
 import { clusterStatus } from './status.ts';
 
 /** How long a killed process may take to run again: the supervisor's back-off plus a start. */
@@ -58,6 +61,7 @@ export class LocalCluster implements AcquiredCluster {
       freeze: (target) => this.freeze(target),
       isolate: (target) => this.isolate(target),
       restoreEtcd: (workDir) => this.restoreEtcd(workDir),
+      expireServingCert: (validForMs) => expireServingCert(this.info, validForMs),
     };
   }
 
@@ -89,8 +93,11 @@ export class LocalCluster implements AcquiredCluster {
     this.control.checkReadyForFaults();
   }
 
-  healLeftovers(): Promise<string[]> {
-    return this.control.healLeftovers();
+  async healLeftovers(): Promise<string[]> {
+    const undone = await this.control.healLeftovers();
+    // After the processes: the rotation waits for every apiserver to serve the new certificate.
+    const rotated = await rotateLeftoverServingCert(this.info);
+    return rotated ? [...undone, rotated] : undone;
   }
 
   scratchDir(): string {
@@ -103,6 +110,19 @@ export class LocalCluster implements AcquiredCluster {
 
   async residentMemory(): Promise<Map<string, number>> {
     return residentMemoryOf(this.info.dir);
+  }
+
+  /** Every .crt of the cluster's PKI; the kubeconfigs embed these same files. */
+  async certificates(): Promise<FoundCertificate[]> {
+    const pki = path.join(this.info.dir, 'pki');
+    const files = (await readdir(pki, { recursive: true })).filter((f) => f.endsWith('.crt')).sort();
+    return Promise.all(
+      files.map(async (f) => ({
+        name: f.replace(/\.crt$/, ''),
+        source: path.join(pki, f),
+        pem: await readFile(path.join(pki, f), 'utf8'),
+      })),
+    );
   }
 
   release(remove: boolean): Promise<void> {

@@ -14,6 +14,7 @@ import { progress } from '../../util/progress.ts';
 import { loadTls } from '../../util/tls-client.ts';
 import { waitUntil } from '../../util/wait-until.ts';
 import { apiserverReady, etcdStatus, httpOk, leaseHolder } from '../../cluster/health.ts';
+import { pkiDirOf, pkiSpecOf } from './pki-spec.ts';
 import { makePki, writeKubeconfig, type Pki } from '../../cluster/pki.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import { applyManifest, bootstrapManifest } from './bootstrap.ts';
@@ -195,13 +196,7 @@ async function build(
 
   interrupt.check();
   progress('pki: certificate authorities and certificates');
-  const pki = await makePki(path.join(dir, 'pki'), {
-    nodes: layout.nodes.map((n) => ({ name: n.name, ip: n.ip })),
-    loadBalancerAddresses: [config.lbAddress, layout.bridgeIp, 'localhost'],
-    kubernetesServiceIp: specs.KUBERNETES_SERVICE_IP,
-    clusterDomain: specs.CLUSTER_DOMAIN,
-    lifetimeDays: config.certLifetimeDays,
-  });
+  const pki = await makePki(pkiDirOf(layout), pkiSpecOf(layout));
   const paths = await writeFiles(layout, pki, lbUrl, lbUrlInCluster);
 
   // One DNS address for clients: iptables spreads queries over the two CoreDNS replicas, as kube-proxy would.

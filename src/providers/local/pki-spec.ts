@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { planPki, type Pki, type PkiSpec } from '../../cluster/pki.ts';
+import type { Layout } from './config.ts';
+import { CLUSTER_DOMAIN, KUBERNETES_SERVICE_IP } from './specs.ts';
+
+/** What the local cluster's certificates say: its nodes, the load balancer's addresses, the lifetime. */
+export function pkiSpecOf(layout: Layout): PkiSpec {
+  return {
+    nodes: layout.nodes.map((n) => ({ name: n.name, ip: n.ip })),
+    loadBalancerAddresses: [layout.config.lbAddress, layout.bridgeIp, 'localhost'],
+    kubernetesServiceIp: KUBERNETES_SERVICE_IP,
+    clusterDomain: CLUSTER_DOMAIN,
+    lifetimeDays: layout.config.certLifetimeDays,
+  };
+}
+
+export function pkiDirOf(layout: Layout): string {
+  return path.join(layout.dir, 'pki');
+}
+
+/** Where the files of the local cluster's PKI are, and what each says. */
+export function plannedPki(layout: Layout): Pki {
+  return planPki(pkiDirOf(layout), pkiSpecOf(layout));
+}
