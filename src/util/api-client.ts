@@ -135,17 +135,24 @@ class KeepAliveClient implements ApiClient {
         return finish(err as Error);
       }
       let status = 0;
+      let length: number | undefined;
       const chunks: Buffer[] = [];
-      stream.on('response', (headers) => (status = Number(headers[':status'] ?? 0)));
+      stream.on('response', (headers) => {
+        status = Number(headers[':status'] ?? 0);
+        if (headers['content-length'] !== undefined) length = Number(headers['content-length']);
+      });
       stream.on('data', (c: Buffer) => chunks.push(c));
-      const ended = () =>
-        status === 0
-          ? finish(
-              Object.assign(new Error(`stream ended without an answer (code ${stream.rstCode ?? 'none'})`), {
-                code: 'ECONNRESET',
-              }),
-            )
-          : finish(undefined, { status, body: Buffer.concat(chunks).toString('utf8') });
+      const cut = (what: string) =>
+        Object.assign(new Error(`${what} (code ${stream.rstCode ?? 'none'})`), { code: 'ECONNRESET' });
+      // Node ends a stream's readable side when the stream closes for any reason, so 'end' alone does
+      // not say the answer is whole: a body shorter than its content-length was cut off.
+      const ended = () => {
+        const body = Buffer.concat(chunks);
+        if (status === 0) finish(cut('stream ended without an answer'));
+        else if (length !== undefined && body.length !== length)
+          finish(cut(`answer cut off after ${body.length} of ${length} bytes`));
+        else finish(undefined, { status, body: body.toString('utf8') });
+      };
       stream.on('end', ended);
       stream.on('error', (err) => finish(err));
       // A stream that closes before its end (its session destroyed, a reset) has no whole answer,

@@ -57,9 +57,12 @@ export function httpsRequest(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
+        res.on('end', () => {
+          // Ended with its connection before the whole message came: an error, not an answer.
+          if (!res.complete)
+            reject(Object.assign(new Error('answer cut off before its end'), { code: 'ECONNRESET' }));
+          else resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        });
         res.on('error', reject);
       },
     );

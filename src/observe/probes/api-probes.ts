@@ -53,8 +53,15 @@ async function recordedWrite(
   try {
     const r = await client.request(req.path, req);
     const end = now();
+    const rv = w.op === 'delete' ? undefined : resourceVersionOf(r.body);
+    if (acked(r.status) && w.op !== 'delete' && rv === undefined) {
+      // A success status with an object the client cannot read (cut off, not JSON): client-go would
+      // fail to decode it and return an error, so the caller does not know whether it was written.
+      recorder.write({ ...w, outcome: 'indeterminate', start, end });
+      const detail = `HTTP ${r.status} without a readable object (${r.body.length} bytes)`;
+      return { outcome: 'error', detail, write: 'indeterminate', status: r.status };
+    }
     if (acked(r.status)) {
-      const rv = w.op === 'delete' ? undefined : resourceVersionOf(r.body);
       recorder.write({ ...w, outcome: 'acked', start, end, ...(rv ? { resourceVersion: rv } : {}) });
       return { outcome: 'ok', write: 'acked', status: r.status };
     }
@@ -201,11 +208,15 @@ export function apiDeleteProbe(
   };
 }
 
-/** The object's resourceVersion, the first in the body (metadata comes first); cheaper than parsing it all. */
-const RESOURCE_VERSION = /"resourceVersion":"([^"]*)"/;
-
+/** The object's resourceVersion; undefined when the body is not one whole JSON object that has one. */
 function resourceVersionOf(body: string): string | undefined {
-  return RESOURCE_VERSION.exec(body)?.[1];
+  try {
+    const rv = (JSON.parse(body) as { metadata?: { resourceVersion?: unknown } } | null)?.metadata
+      ?.resourceVersion;
+    return typeof rv === 'string' && rv !== '' ? rv : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function statusMessage(body: string): string {
