@@ -430,7 +430,59 @@ export function expectCertExpiry(d: Drill): void {
   expect(d.analysis.writes.lost).to.deep.equal([]);
 }
 
+/** Median start-to-end time of a probe's requests that started in [from, to). */
+function medianMs(d: Drill, probe: string, from: number, to: number): number {
+  const times = d.timeline.samples
+    .filter((s) => s.probe === probe && s.start >= from && s.start < to)
+    .map((s) => s.end - s.start)
+    .sort((a, b) => a - b);
+  expect(times.length, `${probe} requests between the two times`).to.be.above(5);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+/**
+ * A slow peer link: each member's own apiserver, written to directly, commits slower by at least the
+ * added latency while the toxics are in (a commit needs a round trip between the leader and a
+ * follower), and no slower than before a little after they are out.
+ */
+export function expectEtcdLatency(d: Drill): void {
+  const inject = injection(d);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  const latency = Number(inject.data?.latencyMs);
+  expect(latency).to.be.above(0);
+  const leader = d.analysis.leader;
+  expect(inject.data?.members, "the leader's links").to.equal(leader.members[leader.leaderAtInjection!]);
+  expect(inject.data?.links, 'every link to and from the member').to.equal(4);
+  expect(heal.data?.removed, 'a toxic each way on each link, all removed').to.equal(8);
+  const baseline = phaseOf(d.timeline, 'baseline');
+  const end = Math.max(...d.timeline.phases.map((p) => p.end ?? 0));
+  for (const node of ['node-1', 'node-2', 'node-3']) {
+    const probe = `member:api-write@${node}`;
+    const before = medianMs(d, probe, baseline.start, inject.at);
+    const slow = medianMs(d, probe, inject.at + 1000, heal.at);
+    const after = medianMs(d, probe, heal.at + 3000, end);
+    expect(slow - before, `${probe}: slower while the link is slow`).to.be.at.least(latency);
+    expect(after, `${probe}: fast again after the heal`).to.be.below(before + latency / 2);
+  }
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+}
+
+/**
+ * A lossy peer link: the rules dropped packets and TCP in the members' namespaces resent segments
+ * meanwhile; nothing acknowledged was lost. (How much the API's tail grows depends on which packets
+ * were lost: Linux recovers most within milliseconds, a lost tail only after 200 ms or more.)
+ */
+export function expectEtcdLoss(d: Drill): void {
+  injection(d);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  expect(Number(heal.data?.droppedPackets), 'peer packets dropped').to.be.above(0);
+  expect(Number(heal.data?.retransmittedSegments), 'TCP resent what was dropped').to.be.above(0);
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+}
+
 export const EXPECTATIONS: Record<string, (d: Drill) => void> = {
+  'etcd-latency': expectEtcdLatency,
+  'etcd-loss': expectEtcdLoss,
   'cert-expiry': expectCertExpiry,
   'apiserver-freeze': expectApiserverFreeze,
   'apiserver-graceful': expectApiserverGraceful,

@@ -10,6 +10,8 @@ export interface FailoverBounds {
   lbCheck?: LbCheck;
   /** kube-apiserver --shutdown-delay-duration: it serves on after SIGTERM, /readyz failing; absent: 0. */
   apiserverShutdownDelayMs?: number;
+  /** How etcd members reach each other: straight, or through a proxy per link (delay faults); absent: direct. */
+  etcdPeerLinks?: EtcdPeerLinks;
   /** Leader election of the controller-manager and the scheduler; absent: DEFAULT_LEADER_ELECTION. */
   leaderElection?: typeof DEFAULT_LEADER_ELECTION;
 }
@@ -17,6 +19,10 @@ export interface FailoverBounds {
 /** What a load balancer can check of an apiserver: /readyz fails during its shutdown delay, /healthz does not. */
 export const LB_CHECKS = ['readyz', 'healthz'] as const;
 export type LbCheck = (typeof LB_CHECKS)[number];
+
+/** direct: each member dials its peers; proxied: each link goes through a proxy that can delay it. */
+export const ETCD_PEER_LINKS = ['direct', 'proxied'] as const;
+export type EtcdPeerLinks = (typeof ETCD_PEER_LINKS)[number];
 
 /** etcd's and HAProxy's defaults. */
 export const DEFAULT_FAILOVER_BOUNDS: FailoverBounds = {

@@ -42,6 +42,12 @@ const SETTINGS: readonly (readonly [string, keyof LocalClusterConfig, string, st
   ['haproxy-rise', 'haproxyRise', 'N', 'passed checks before a backend is up'],
   ['haproxy-check', 'haproxyCheck', 'EP', "readyz | healthz: the apiservers' endpoint HAProxy checks"],
   ['shutdown-delay-ms', 'apiserverShutdownDelayMs', 'N', "the apiservers' --shutdown-delay-duration"],
+  [
+    'etcd-peer-links',
+    'etcdPeerLinks',
+    'L',
+    'direct | proxied: each etcd peer link through a proxy that etcd-latency can slow',
+  ],
   ['cert-lifetime-days', 'certLifetimeDays', 'N', 'lifetime of every certificate'],
   ['restart-backoff-ms', 'restartBackoffMs', 'N', 'first restart delay of a dead component, >= 100'],
   ['restart-backoff-max-ms', 'restartBackoffMaxMs', 'N', 'longest restart delay; the delay doubles up to it'],

@@ -52,6 +52,11 @@ export interface PkiSpec {
   kubernetesServiceIp: string;
   /** Default cluster.local. */
   clusterDomain?: string;
+  /**
+   * Where proxies on the etcd peer links connect from: a member checks that a peer's certificate names
+   * the address the connection comes from, so each member's certificate names these too.
+   */
+  etcdPeerProxyAddresses?: readonly string[];
   /** Lifetime of every leaf certificate; fractions are allowed (0.01 days is about 14 minutes). */
   lifetimeDays: number;
   /** Lifetime of both CAs; default ten years (or lifetimeDays if longer), so CAs outlive their leaves. */
@@ -114,7 +119,7 @@ export function planPki(dir: string, spec: PkiSpec): Pki {
   const etcdCa = cert('etcd/ca', caProfile('etcd-ca'), 'self');
   const etcdMembers = Object.fromEntries(
     spec.nodes.map((node) => {
-      const profile = etcdMemberProfile(node);
+      const profile = etcdMemberProfile(node, spec.etcdPeerProxyAddresses ?? []);
       const server = cert(`etcd/${node.name}-server`, profile, etcdCa);
       const peer = cert(`etcd/${node.name}-peer`, profile, etcdCa);
       return [node.name, { server, peer }];
@@ -228,13 +233,13 @@ function clientProfile(commonName: string, organizations: string[] = []): CertPr
 }
 
 /** etcd's gRPC gateway dials its own member with the server certificate, so it needs clientAuth too. */
-function etcdMemberProfile(node: PkiNode): CertProfile {
+function etcdMemberProfile(node: PkiNode, proxies: readonly string[]): CertProfile {
   return {
     commonName: node.name,
     organizations: [],
     isCa: false,
     usages: ['serverAuth', 'clientAuth'],
-    ...splitNames([node.ip, '127.0.0.1', 'localhost', node.name]),
+    ...splitNames([node.ip, '127.0.0.1', 'localhost', node.name, ...proxies]),
   };
 }
 

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Components } from '../components/components.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import { ScenarioFault } from '../faults/fault.ts';
-import { faultKindOf } from '../faults/registry.ts';
+import { faultKindOf, scenarioNeeds } from '../faults/registry.ts';
 import { faultSchedule } from '../faults/schedule.ts';
 import { checkTargetExists, targetOf } from '../faults/targets.ts';
 import type { AcquiredCluster, AcquireRequest, Provider } from '../providers/provider.ts';
@@ -100,7 +100,13 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
           `--reuse-cluster: ${absent ?? 'no cluster is running'}`,
           'start one with `npm run cluster -- up`, or leave out --reuse-cluster',
         );
-      acquired = await req.provider.acquire({ mode: 'attach', owner: 'drill', components: req.components });
+      // The running cluster must have what the scenario asks for; the provider refuses it otherwise.
+      acquired = await req.provider.acquire({
+        mode: 'attach',
+        owner: 'drill',
+        ...clusterSettingsOf(scenario),
+        components: req.components,
+      });
     } else {
       // acquire() removes what it made when it fails; only a cluster this drill made is removed at the end.
       acquired = await req.provider.acquire({
@@ -227,9 +233,14 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
 }
 
 /** The cluster settings a scenario asks for beyond its topology; absent ones are the provider's. */
-function clusterSettingsOf(s: Scenario): Pick<AcquireRequest, 'lbCheck' | 'apiserverShutdownDelayMs'> {
+function clusterSettingsOf(
+  s: Scenario,
+): Pick<AcquireRequest, 'lbCheck' | 'apiserverShutdownDelayMs' | 'etcdPeerLinks'> {
   const { lbHealthCheck, apiserverShutdownDelaySeconds } = s.cluster;
+  // A fault that slows peer links needs the links to run through proxies.
+  const proxied = scenarioNeeds(s.faults).some((n) => n.capability === 'peer-delay');
   return {
+    ...(proxied ? { etcdPeerLinks: 'proxied' as const } : {}),
     ...(lbHealthCheck ? { lbCheck: lbHealthCheck } : {}),
     ...(apiserverShutdownDelaySeconds !== undefined
       ? { apiserverShutdownDelayMs: Math.round(apiserverShutdownDelaySeconds * 1000) }

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Capability } from '../providers/provider.ts';
 import type { FaultKind } from './fault-kind.ts';
 import certExpiry from './kinds/cert-expiry.ts';
+import etcdLatency from './kinds/etcd-latency.ts';
+import etcdLoss from './kinds/etcd-loss.ts';
 import etcdSnapshotRestore from './kinds/etcd-snapshot-restore.ts';
 import freeze from './kinds/freeze.ts';
 import isolate from './kinds/isolate.ts';
@@ -12,7 +14,17 @@ import kill from './kinds/kill.ts';
 import stop from './kinds/stop.ts';
 import terminate from './kinds/terminate.ts';
 
-const KINDS = [kill, terminate, stop, freeze, isolate, etcdSnapshotRestore, certExpiry] as const;
+const KINDS = [
+  kill,
+  terminate,
+  stop,
+  freeze,
+  isolate,
+  etcdLatency,
+  etcdLoss,
+  etcdSnapshotRestore,
+  certExpiry,
+] as const;
 
 export type FaultSpec = z.output<(typeof KINDS)[number]['schema']>;
 export const FAULT_KINDS = KINDS.map((k) => k.kind);

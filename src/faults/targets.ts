@@ -9,7 +9,7 @@ import { UsageError } from '../util/errors.ts';
 import { FAULT_TIMING, type FaultTiming } from './timing.ts';
 
 /** Words that pick an instance; never a member's name. */
-const KEYWORDS = ['leader', 'follower', 'any'];
+const KEYWORDS = ['leader', 'follower', 'any', 'all'];
 
 /** A member named the way its provider names it (the local provider: node-1, node-2, node-3). */
 const MEMBER = z
@@ -72,7 +72,7 @@ function isLeaderRole(role: Role): role is LeaderRole {
  * before any load or fault, so a misspelt member never costs a baseline phase.
  */
 export function checkTargetExists(t: Target, cluster: AcquiredCluster): void {
-  if (typeof t.pick === 'string' && ['leader', 'follower', 'any'].includes(t.pick)) return;
+  if (typeof t.pick === 'string' && KEYWORDS.includes(t.pick)) return;
   const names = cluster.instances(t.role).map((i) => i.name);
   if (!names.includes(String(t.pick)))
     throw new UsageError(

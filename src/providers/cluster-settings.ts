@@ -19,6 +19,9 @@ export function checkClusterSettings(req: AcquireRequest, has: FailoverBounds, f
     unmet.push(
       `the apiservers' shutdown delay is ${delay} ms, the scenario needs ${req.apiserverShutdownDelayMs} ms`,
     );
+  const links = has.etcdPeerLinks ?? 'direct';
+  if (req.etcdPeerLinks !== undefined && req.etcdPeerLinks !== links)
+    unmet.push(`its etcd peer links are ${links}, the scenario needs them ${req.etcdPeerLinks}`);
   if (unmet.length)
     throw new EnvironmentError(`this cluster cannot run the scenario: ${unmet.join('; ')}`, fix);
 }

@@ -6,7 +6,7 @@
  * isolates or restores (signals and iptables, a node's CRI, Chaos Mesh) stays
  * behind them.
  */
-import type { FailoverBounds, LbCheck } from '../analysis/bounds.ts';
+import type { EtcdPeerLinks, FailoverBounds, LbCheck } from '../analysis/bounds.ts';
 import type { FoundCertificate } from '../cluster/certificates.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import type { Components } from '../components/components.ts';
@@ -37,6 +37,8 @@ export const CAPABILITIES = {
     'suspend one instance of a role (SIGSTOP) until the heal: it keeps its sockets open and answers nothing',
   isolate: 'drop every packet between one control-plane node and its peers',
   'etcd-restore': 'restore every etcd member from a snapshot taken when the fault began',
+  'peer-delay': "add latency and jitter to etcd members' peer links, through a proxy on each link",
+  'peer-loss': "drop a share of the packets on etcd members' peer links",
   'cert-expiry':
     "replace the apiservers' serving certificate by one that has expired or soon will (same key); the heal rotates in a valid one",
 } as const;
@@ -73,6 +75,10 @@ export interface FaultVerbs {
   isolate?(target: Instance): Promise<Disruption>;
   /** Snapshots etcd now; the heal restores every member from it (writes acknowledged since are lost). */
   restoreEtcd?(workDir: string): Promise<Disruption>;
+  /** Delays every byte on the members' peer links, each way. */
+  delayPeerLinks?(members: Instance[], latencyMs: number, jitterMs: number): Promise<Disruption>;
+  /** Drops a share of the packets on the members' peer links, each way. */
+  losePeerPackets?(members: Instance[], percent: number): Promise<Disruption>;
   /** Serves a certificate that ends `validForMs` after now (0: one that has already expired); the heal rotates it. */
   expireServingCert?(validForMs: number): Promise<Disruption>;
 }
@@ -150,6 +156,7 @@ export interface AcquireRequest {
   etcdTopology?: 'stacked' | 'external-all';
   lbCheck?: LbCheck;
   apiserverShutdownDelayMs?: number;
+  etcdPeerLinks?: EtcdPeerLinks;
   components: Components;
 }
 

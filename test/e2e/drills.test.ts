@@ -138,9 +138,11 @@ describe('drills end to end on the local provider', function () {
     ],
     ['freeze-then-partition', 'the partition goes in 4 s into the freeze and comes out first'],
     [
-      'cert-expiry',
-      'new connections fail on the expired certificate, open ones go on, the rotation ends it',
+      'etcd-latency',
+      "every member's own apiserver commits slower by the latency while the leader's links are slow",
     ],
+    ['etcd-loss', 'the drops take packets, TCP resends them, nothing acknowledged is lost'],
+    ['cert-expiry', 'new connections fail on the expired certificate, open ones go on, the rotation ends it'],
   ];
   for (const [scenario, shows] of SOUND)
     it(`${scenario}: ${shows}`, async () => {

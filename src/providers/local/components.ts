@@ -7,5 +7,11 @@ export const COMPONENTS = [
   'haproxy',
   'coredns',
   'kwok',
+  'toxiproxy',
 ] as const;
 export type ComponentName = (typeof COMPONENTS)[number];
+
+/** The binary a component runs, where its name differs from the component's. */
+export function binaryOf(component: ComponentName): string {
+  return component === 'toxiproxy' ? 'toxiproxy-server' : component;
+}

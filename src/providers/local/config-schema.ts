@@ -1,4 +1,4 @@
-import { LB_CHECKS } from '../../analysis/bounds.ts';
+import { ETCD_PEER_LINKS, LB_CHECKS } from '../../analysis/bounds.ts';
 import { z } from 'zod';
 import { problemCheck, strictObject, wholeNumber, whenValid } from '../../schema/building-blocks.ts';
 import { withValue } from '../../schema/messages.ts';
@@ -68,6 +68,8 @@ export const localConfigSchema = strictObject(
     haproxyCheck: z.enum(LB_CHECKS, { error: withValue('must be "readyz" or "healthz"') }),
     /** kube-apiserver --shutdown-delay-duration: how long it keeps serving after SIGTERM with /readyz failing. */
     apiserverShutdownDelayMs: wholeNumber(0, 600000),
+    /** proxied: every etcd peer link (member to member, each way) through a toxiproxy proxy on the host. */
+    etcdPeerLinks: z.enum(ETCD_PEER_LINKS, { error: withValue('must be "direct" or "proxied"') }),
     /** Certificate lifetime of every certificate the cluster's PKI issues. */
     certLifetimeDays: wholeNumber(1, 3650),
     /**

@@ -7,7 +7,7 @@ import { localConfigSchema, type LocalClusterConfig } from './config-schema.ts';
 import { DEFAULT_STATE_ROOT } from './state-root.ts';
 
 export type { LocalClusterConfig } from './config-schema.ts';
-export { COMPONENTS, type ComponentName } from './components.ts';
+export { binaryOf, COMPONENTS, type ComponentName } from './components.ts';
 
 /** Every option of the local provider, with its default. */
 export const LOCAL_DEFAULTS: LocalClusterConfig = {
@@ -23,6 +23,7 @@ export const LOCAL_DEFAULTS: LocalClusterConfig = {
   haproxyRise: 2,
   haproxyCheck: 'readyz',
   apiserverShutdownDelayMs: 0,
+  etcdPeerLinks: 'direct',
   certLifetimeDays: 365,
   restartBackoffMs: 5000,
   restartBackoffMaxMs: 20_000,
@@ -81,6 +82,7 @@ export function boundsOf(c: LocalClusterConfig): FailoverBounds {
     haproxyRise: c.haproxyRise,
     lbCheck: c.haproxyCheck,
     apiserverShutdownDelayMs: c.apiserverShutdownDelayMs,
+    etcdPeerLinks: c.etcdPeerLinks,
   };
 }
 

@@ -5,7 +5,7 @@ import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
 import { identityOf, signalIfSame, statFieldsOf, type ProcessIdentity } from '../../util/proc.ts';
 import { iptablesArgs, removeResource } from './network.ts';
-import { netnsOf } from './config.ts';
+import { layoutOf, netnsOf } from './config.ts';
 import { specId } from './process-spec.ts';
 import { readState, writeState, type Resource } from './state.ts';
 import {
@@ -172,24 +172,32 @@ export class LocalControl {
     if (!me) throw new EnvironmentError(`unknown node ${node}`);
     const netns = netnsOf(this.info.name, me.name);
     const comment = ['-m', 'comment', '--comment', `kube-ha-drill:${this.info.name}:partition`];
-    return this.info.nodes
-      .filter((n) => n.name !== node)
-      .flatMap((peer) => [
-        {
-          kind: 'iptables',
-          table: 'filter',
-          chain: 'INPUT',
-          netns,
-          args: ['-s', `${peer.ip}/32`, ...comment, '-j', 'DROP'],
-        },
-        {
-          kind: 'iptables',
-          table: 'filter',
-          chain: 'OUTPUT',
-          netns,
-          args: ['-d', `${peer.ip}/32`, ...comment, '-j', 'DROP'],
-        },
-      ]);
+    const rule = (chain: 'INPUT' | 'OUTPUT', match: string[]): Rule => ({
+      kind: 'iptables',
+      table: 'filter',
+      chain,
+      netns,
+      args: [...match, ...comment, '-j', 'DROP'],
+    });
+    const peers = this.info.nodes.filter((n) => n.name !== node);
+    const direct = peers.flatMap((peer) => [
+      rule('INPUT', ['-s', `${peer.ip}/32`]),
+      rule('OUTPUT', ['-d', `${peer.ip}/32`]),
+    ]);
+    const config = readState(this.info.dir)?.config;
+    if (config?.etcdPeerLinks !== 'proxied') return direct;
+    // Proxied peer links: a member's connections to a peer go to the proxy (matched by the address
+    // they were made to); a peer's come from the proxy, on the bridge address, to port 2380.
+    const proxy = `${layoutOf(config).bridgeIp}/32`;
+    return [
+      ...direct,
+      rule('INPUT', ['-p', 'tcp', '-s', proxy, '--dport', '2380']),
+      rule('OUTPUT', ['-p', 'tcp', '-d', proxy, '--sport', '2380']),
+      ...peers.flatMap((peer) => [
+        rule('INPUT', ['-m', 'conntrack', '--ctorigdst', `${peer.ip}/32`]),
+        rule('OUTPUT', ['-m', 'conntrack', '--ctorigdst', `${peer.ip}/32`]),
+      ]),
+    ];
   }
 
   /** Rules are written to the state file before they are added, so `down` or the next drill heals them after a crash. */

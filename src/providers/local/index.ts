@@ -24,6 +24,8 @@ export class LocalProvider implements Provider {
     'isolate',
     'etcd-restore',
     'cert-expiry',
+    'peer-delay',
+    'peer-loss',
   ]);
   private readonly config: LocalClusterConfig;
 
@@ -53,7 +55,7 @@ export class LocalProvider implements Provider {
         req,
         info.bounds,
         'run the drill without --reuse-cluster (it starts a cluster as the scenario needs), or start one ' +
-          'with `npm run cluster -- up --haproxy-check <readyz|healthz> --shutdown-delay-ms <N>`',
+          'with `npm run cluster -- up --haproxy-check <readyz|healthz> --shutdown-delay-ms <N> --etcd-peer-links <direct|proxied>`',
       );
       progress(`reusing cluster ${info.name} at ${info.endpoints.apiServer}`);
       return this.clusterOf(info, req.components, async () => undefined);
@@ -66,6 +68,7 @@ export class LocalProvider implements Provider {
         ...this.options,
         ...(req.etcdTopology ? { etcdTopology: req.etcdTopology } : {}),
         ...(req.lbCheck ? { haproxyCheck: req.lbCheck } : {}),
+        ...(req.etcdPeerLinks ? { etcdPeerLinks: req.etcdPeerLinks } : {}),
         ...(req.apiserverShutdownDelayMs !== undefined
           ? { apiserverShutdownDelayMs: req.apiserverShutdownDelayMs }
           : {}),

@@ -20,6 +20,7 @@ import type {
 } from '../provider.ts';
 import { LocalControl } from './control.ts';
 import { residentMemoryOf } from './resident-memory.ts';
+import { delayPeerLinks, healLeftoverPeerFaults, losePeerPackets } from './peer-links.ts';
 import { expireServingCert, rotateLeftoverServingCert } from './serving-cert.ts';
 import { clusterStatus } from './status.ts';
 
@@ -62,6 +63,9 @@ export class LocalCluster implements AcquiredCluster {
       isolate: (target) => this.isolate(target),
       restoreEtcd: (workDir) => this.restoreEtcd(workDir),
       expireServingCert: (validForMs) => expireServingCert(this.info, validForMs),
+      delayPeerLinks: (members, latencyMs, jitterMs) =>
+        delayPeerLinks(this.info, members, latencyMs, jitterMs),
+      losePeerPackets: (members, percent) => losePeerPackets(this.info, members, percent),
     };
   }
 
@@ -96,6 +100,7 @@ export class LocalCluster implements AcquiredCluster {
   async healLeftovers(): Promise<string[]> {
     const undone = await this.control.healLeftovers();
     // After the processes: the rotation waits for every apiserver to serve the new certificate.
+    undone.push(...(await healLeftoverPeerFaults(this.info)));
     const rotated = await rotateLeftoverServingCert(this.info);
     return rotated ? [...undone, rotated] : undone;
   }

@@ -11,6 +11,7 @@ export function pkiSpecOf(layout: Layout): PkiSpec {
     kubernetesServiceIp: KUBERNETES_SERVICE_IP,
     clusterDomain: CLUSTER_DOMAIN,
     lifetimeDays: layout.config.certLifetimeDays,
+    ...(layout.config.etcdPeerLinks === 'proxied' ? { etcdPeerProxyAddresses: [layout.bridgeIp] } : {}),
   };
 }
 

@@ -9,7 +9,7 @@ import type { Components } from '../../components/components.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { EnvironmentError, errorMessage } from '../../util/errors.ts';
 import { portFree } from '../../util/net.ts';
-import { isAlive } from '../../util/proc.ts';
+import { isAlive, type ProcessIdentity } from '../../util/proc.ts';
 import { progress } from '../../util/progress.ts';
 import { loadTls } from '../../util/tls-client.ts';
 import { waitUntil } from '../../util/wait-until.ts';
@@ -20,6 +20,7 @@ import type { ClusterInfo } from '../../cluster/topology.ts';
 import { applyManifest, bootstrapManifest } from './bootstrap.ts';
 import {
   boundsOf,
+  binaryOf,
   COMPONENTS,
   layoutOf,
   resolveLocalConfig,
@@ -29,6 +30,7 @@ import {
 import { corefile, haproxyConfig, kwokStages } from './config-files.ts';
 import { lbStatsSocketOf, logFileOf, specId } from './process-spec.ts';
 import { addRule, checkNetworkFree, createNetwork } from './network.ts';
+import { peerLinkRules, toxiproxyApi, toxiproxyConfig, toxiproxyReady } from './peer-links.ts';
 import * as specs from './specs.ts';
 import { clusterDirState, createClusterDir, MARKER_FILE } from './secure-dir.ts';
 import { readState, recordResource, writeState, type ClusterState } from './state.ts';
@@ -78,7 +80,7 @@ export async function up(opts: UpOptions): Promise<ClusterInfo> {
     owner: { command: opts.owner, pid: process.pid },
     status: 'creating',
     config,
-    programs: [...COMPONENTS.map((c) => opts.components.path(c)), opts.components.path('k6')],
+    programs: [...COMPONENTS.map((c) => opts.components.path(binaryOf(c))), opts.components.path('k6')],
     resources: [],
   };
   recordResource(layout.dir, state, { kind: 'dir', path: layout.dir });
@@ -174,8 +176,24 @@ class UpInterrupt {
   }
 }
 
+/** toxiproxy with every link's proxy, then the rules that send each member's peer connections to them. */
+async function startPeerLinkProxies(
+  layout: Layout,
+  state: ClusterState,
+  bin: specs.Binaries,
+  supervisor: ProcessIdentity,
+  interrupt: UpInterrupt,
+): Promise<void> {
+  const configFile = path.join(layout.dir, 'toxiproxy.json');
+  writeFileAtomic(configFile, toxiproxyConfig(layout));
+  const api = new URL(toxiproxyApi(layout));
+  addProcesses(layout.dir, '05-peer-links', [specs.toxiproxySpec(layout, bin, configFile, api)], supervisor);
+  await waitFor('toxiproxy', Date.now() + 30_000, () => toxiproxyReady(layout), layout.dir, interrupt);
+  for (const rule of peerLinkRules(layout)) await addRule(layout.dir, state, rule);
+}
+
 function binaries(c: Components): specs.Binaries {
-  return Object.fromEntries(COMPONENTS.map((n) => [n, c.path(n)])) as unknown as specs.Binaries;
+  return Object.fromEntries(COMPONENTS.map((n) => [n, c.path(binaryOf(n))])) as unknown as specs.Binaries;
 }
 
 async function build(
@@ -247,6 +265,12 @@ async function build(
     backoffMaxMs: config.restartBackoffMaxMs,
   });
   recordResource(dir, state, { kind: 'supervisor', ...supervisor });
+
+  if (config.etcdPeerLinks === 'proxied') {
+    interrupt.check();
+    progress('toxiproxy: a proxy on each etcd peer link');
+    await startPeerLinkProxies(layout, state, bin, supervisor, interrupt);
+  }
 
   interrupt.check();
   progress('etcd x3, kube-apiserver x3: starting');

@@ -36,6 +36,7 @@ export interface Binaries {
   haproxy: string;
   coredns: string;
   kwok: string;
+  toxiproxy: string;
 }
 
 export const SERVICE_CIDR = '10.96.0.0/12';
@@ -192,6 +193,20 @@ export function haproxySpec(layout: Layout, bin: Binaries, configFile: string): 
     restart: restartOf(layout, 'haproxy'),
     // -db: stay in the foreground so the supervisor owns the process.
     args: ['-db', '-f', configFile],
+  };
+}
+
+/** The proxies of etcd's peer links (proxied peer links only), on the host where every node reaches them. */
+export function toxiproxySpec(layout: Layout, bin: Binaries, configFile: string, api: URL): ProcessSpec {
+  return {
+    id: specId('toxiproxy', 'host'),
+    component: 'toxiproxy',
+    node: 'host',
+    command: bin.toxiproxy,
+    restart: restartOf(layout, 'toxiproxy'),
+    args: ['-host', api.hostname, '-port', api.port, '-config', configFile],
+    // Its default logs every read and write of every link.
+    env: { LOG_LEVEL: 'warn' },
   };
 }
 

@@ -14,6 +14,7 @@ import {
   type ProcessIdentity,
 } from '../../util/proc.ts';
 import { progress } from '../../util/progress.ts';
+import { binaryOf } from './components.ts';
 import { COMPONENTS } from './config.ts';
 import { removeResource } from './network.ts';
 import { clusterDirState } from './secure-dir.ts';
@@ -21,7 +22,7 @@ import { readState, type ClusterState, type Resource } from './state.ts';
 import { isSupervisorOf, readProcessTable } from './supervisor-client.ts';
 
 /** Names of the programs a cluster runs, for a cluster whose state file (with their paths) is gone. */
-const OWN_PROGRAM_NAMES = new Set<string>([...COMPONENTS, 'k6']);
+const OWN_PROGRAM_NAMES = new Set<string>([...COMPONENTS.map(binaryOf), 'k6']);
 
 /** An argument that is the directory or a path in it, alone or as the value of a --flag=. */
 function namesDir(argv: readonly string[], dir: string): boolean {
