@@ -28,7 +28,7 @@ export const SHORT = ['--baseline', '5s', '--hold', '12s', '--recovery', '8s', '
 
 /** Runs a drill through the CLI, as a user does, and reads back what it wrote. */
 export async function drill(scenario: string, extra: string[] = SHORT): Promise<DrillResult> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `khd-${scenario}-`));
+  const dir = mkdtempSync(path.join(os.tmpdir(), `khd-${path.basename(scenario).replace(/\.\w+$/, '')}-`));
   const r = await cli('drill', [scenario, '--report-dir', dir, ...extra], 600_000);
   const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
   const result = {

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { dockerServerVersion } from '../../src/components/docker-daemon.ts';
 import type { TimelineEvent } from '../../src/observe/timeline.ts';
 import { KIND_DIR } from '../../src/providers/kind/kind-lifecycle.ts';
 import { drill, SHORT, type DrillResult } from './drill-report.ts';
-import { cli } from './helpers.ts';
+import { cli, repo } from './helpers.ts';
 
 /**
  * `npm run setup -- kind`: the kind provider's tools built from their pinned modules, its images
@@ -154,6 +155,34 @@ describe('drills on the kind provider', function () {
       'the killed replica stopped answering',
     ).to.equal(true);
     expect(replica.at(-1)?.outcome, 'and answers again at the end').to.equal('ok');
+  });
+
+  it('apiserver-freeze: SIGSTOP in the node, the apiserver answers nothing until SIGCONT, the same container after', async () => {
+    const r = await drill('apiserver-freeze', [...SHORT, '--provider', 'kind', '--reuse-cluster']);
+    const { inject, heal } = expectKindRun(r, 'kube-apiserver');
+    expect(heal.data?.resumed, 'SIGCONT reached the frozen process').to.equal(true);
+    expect(heal.data?.container, 'not restarted by the kubelet').to.equal(inject.data?.container);
+    const direct = `member:api-write@${String(inject.data?.node)}`;
+    const frozen = writesOf(r, direct, inject.at + 500).filter((w) => w.start < heal.at);
+    expect(frozen.length).to.be.above(0);
+    expect(
+      frozen.filter((w) => w.outcome === 'acked' && w.end < heal.at),
+      'the frozen apiserver acknowledged nothing',
+    ).to.deep.equal([]);
+    expect(writesOf(r, direct, heal.at).at(-1)?.outcome, 'and answers after SIGCONT').to.equal('acked');
+  });
+
+  it('terminate (a scenario of its own): SIGTERM to an etcd follower in the node, it exits and the kubelet starts it again', async () => {
+    const scenario = path.join(repo, 'test', 'fixtures', 'scenarios', 'etcd-follower-terminate.json');
+    const r = await drill(scenario, [...SHORT, '--provider', 'kind', '--reuse-cluster']);
+    const { inject, heal } = expectKindRun(r, 'etcd');
+    expect(inject.data?.signal).to.equal('SIGTERM');
+    expect(inject.data?.pid).to.be.a('number');
+    expect(heal.data?.container, 'a new container').to.be.a('string').and.not.equal(inject.data?.container);
+    const leader = r.report.analysis!.leader;
+    expect(leader.members[leader.leaderAtInjection!], 'a follower, not the leader').to.not.equal(
+      inject.data?.node,
+    );
   });
 
   it('cluster down removes the kind cluster, its directory and its network', async () => {

@@ -27,7 +27,12 @@ export interface KindOptions {
 
 export class KindProvider implements Provider {
   readonly name = 'kind';
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['kill', 'isolate']);
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>([
+    'kill',
+    'terminate',
+    'freeze',
+    'isolate',
+  ]);
   readonly configuredBounds = KIND_BOUNDS;
 
   constructor(private readonly options: KindOptions = {}) {}

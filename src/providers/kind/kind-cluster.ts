@@ -9,7 +9,6 @@ import type { ClusterInfo } from '../../cluster/topology.ts';
 import { now } from '../../observe/clock.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { loadTls } from '../../util/tls-client.ts';
-import { pollUntil } from '../../util/wait-until.ts';
 import type {
   AcquiredCluster,
   ClusterEvent,
@@ -21,12 +20,10 @@ import type {
   LeaderRole,
   Role,
 } from '../provider.ts';
+import { describe, freeze, restarted, terminate, type NodeContainer } from './container-faults.ts';
 import { dockerMaybe } from './docker.ts';
 import type { ReadyRecord } from './kind-lifecycle.ts';
 import { inNode, inNodeNetwork, kindNodes, runningContainer, type KindNode } from './node-exec.ts';
-
-/** How long the kubelet may take to run a killed container again (its back-off starts at 10 s). */
-const RESTART_TIMEOUT_MS = 120_000;
 
 /** The CRI container name behind a role's instance on a node. */
 const CONTAINER_OF: Record<Role, string> = {
@@ -52,7 +49,12 @@ export class KindCluster implements AcquiredCluster {
     private readonly onRelease: (remove: boolean) => Promise<void>,
   ) {
     this.info = record.info;
-    this.verbs = { kill: (t) => this.kill(t), isolate: (t) => this.isolate(t) };
+    this.verbs = {
+      kill: (t) => this.kill(t),
+      terminate: async (t) => terminate(await this.containerOf(t)),
+      freeze: async (t) => freeze(await this.containerOf(t)),
+      isolate: (t) => this.isolate(t),
+    };
   }
 
   private node(name: string): KindNode {
@@ -148,7 +150,6 @@ export class KindCluster implements AcquiredCluster {
     return [];
   }
 
-  /** Resident memory (VmRSS) of every process in each node and the load balancer, by program, in MiB. */
   /** What kubeadm made on each node: the PKI files, the kubelet's client and the kubeconfigs' users. */
   async certificates(): Promise<FoundCertificate[]> {
     const script =
@@ -181,6 +182,7 @@ export class KindCluster implements AcquiredCluster {
     return found;
   }
 
+  /** Resident memory (VmRSS) of every process in each node and the load balancer, by program, in MiB. */
   async residentMemory(): Promise<Map<string, number>> {
     const inits = new Map<number, string>(this.nodes.map((n) => [n.pid, n.container]));
     const lb = (
@@ -204,9 +206,7 @@ export class KindCluster implements AcquiredCluster {
     return this.onRelease(remove);
   }
 
-  private async containerOf(
-    target: Instance,
-  ): Promise<{ node: KindNode; name: string; pod?: string; id: string }> {
+  private async containerOf(target: Instance): Promise<NodeContainer> {
     const name = CONTAINER_OF[target.role];
     let node = this.node(target.node);
     let pod: string | undefined;
@@ -217,41 +217,25 @@ export class KindCluster implements AcquiredCluster {
       node = this.node(replica.container);
     }
     const id = await runningContainer(node.container, name, pod);
-    if (!id) throw new EnvironmentError(`no running ${name} container on ${node.container} to kill`);
-    return { node, name, pod, id };
+    if (!id) throw new EnvironmentError(`no running ${name} container on ${node.container}`);
+    return { node, name, ...(pod ? { pod } : {}), id };
   }
 
   private async kill(target: Instance): Promise<Disruption> {
-    const { node, name, pod, id } = await this.containerOf(target);
+    const c = await this.containerOf(target);
     const at = now();
     // StopContainer with no grace period: the runtime sends SIGKILL at once; the kubelet restarts it.
-    await inNode(node.container, ['crictl', 'stop', '--timeout', '0', id]);
-    const what = `${name}${pod ? ` (pod ${pod})` : ''} on ${node.name} (${node.container})`;
+    await inNode(c.node.container, ['crictl', 'stop', '--timeout', '0', c.id]);
     let healed = false;
     return {
       at,
-      description: `SIGKILL container ${what} through the node's CRI (crictl stop --timeout 0 ${id.slice(0, 13)})`,
-      data: { component: name, node: node.name, container: id },
+      description: `SIGKILL container ${describe(c)} through the node's CRI (crictl stop --timeout 0 ${c.id.slice(0, 13)})`,
+      data: { component: c.name, node: c.node.name, container: c.id },
       heal: async () => {
         if (healed) return undefined;
-        const at = now();
-        const next = await pollUntil(
-          async () => {
-            const current = await runningContainer(node.container, name, pod).catch(() => undefined);
-            return current && current !== id ? current : undefined;
-          },
-          { timeoutMs: RESTART_TIMEOUT_MS, intervalMs: 250 },
-        );
-        if (!next)
-          throw new EnvironmentError(
-            `the kubelet did not start ${what} again within ${RESTART_TIMEOUT_MS / 1000} s`,
-          );
+        const step = await restarted(c, now());
         healed = true;
-        return {
-          at,
-          description: `the kubelet runs ${what} again (container ${next.slice(0, 13)})`,
-          data: { component: name, node: node.name, container: next },
-        };
+        return step;
       },
     };
   }
