@@ -15,7 +15,7 @@ import { ScenarioFault } from '../faults/fault.ts';
 import { faultKindOf, scenarioNeeds } from '../faults/registry.ts';
 import { faultSchedule } from '../faults/schedule.ts';
 import { checkTargetExists, targetOf } from '../faults/targets.ts';
-import type { AcquiredCluster, AcquireRequest, Provider } from '../providers/provider.ts';
+import { ROLES, type AcquiredCluster, type AcquireRequest, type Provider } from '../providers/provider.ts';
 import { fromWallClock } from '../observe/clock.ts';
 import { Recorder } from '../observe/recorder.ts';
 import type { ReadonlyTimeline } from '../observe/timeline.ts';
@@ -125,8 +125,9 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     run.cluster = cluster;
     // A member the cluster does not have is the scenario's mistake: said before any load or fault.
     for (const spec of scenario.faults) {
-      const { roles } = faultKindOf(spec);
-      if (roles) checkTargetExists(targetOf(spec, roles), acquired);
+      // Kinds with fields of their own (etcd-latency) aim with a role key too, checked the same way.
+      const roles = faultKindOf(spec).roles ?? ROLES.filter((r) => r in spec);
+      if (roles.length) checkTargetExists(targetOf(spec, roles), acquired);
     }
     // Unwound after faults are healed and before the cluster goes: process starts and exits join the timeline.
     cleanup.push('collect process events', async () => mergeProcessEvents(acquired, recorder));

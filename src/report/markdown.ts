@@ -119,6 +119,7 @@ function cluster(report: Report): string {
     ['HAProxy rise', b.haproxyRise === undefined ? 'no HAProxy' : String(b.haproxyRise)],
     ['Load balancer checks', b.lbCheck === undefined ? 'not known' : code(`/${b.lbCheck}`)],
     ['kube-apiserver shutdown delay', `${b.apiserverShutdownDelayMs ?? 0} ms`],
+    ['etcd peer links', b.etcdPeerLinks === 'proxied' ? 'through a proxy per link' : 'direct'],
   ];
   return [
     '## Cluster',

@@ -5,8 +5,8 @@ import { onPeerLinksOf, PEER_LINK_MEMBERS } from './peer-links.ts';
 
 /**
  * A lossy link between etcd members: a random share of the packets on the peer links of one member
- * (or all) is dropped, each way. TCP resends them after its retransmission timeout, so commits stall
- * now and then rather than slowing evenly.
+ * (or all) is dropped, each way. TCP resends most within milliseconds and a lost tail only after its
+ * retransmission timeout (200 ms and up), so commits stall now and then rather than slowing evenly.
  */
 export default defineFaultKind({
   kind: 'etcd-loss',
