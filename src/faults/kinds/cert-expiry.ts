@@ -25,7 +25,7 @@ export default defineFaultKind({
     validFor: duration(
       's',
       { min: 0, max: MAX_PHASE_SECONDS },
-      'How long after the injection the new certificate expires. Default 0: it has already expired.',
+      'How long after the injection the new certificate expires (to the second). Default 0: it has already expired.',
     ).optional(),
     ...FAULT_TIMING,
   }),

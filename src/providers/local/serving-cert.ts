@@ -33,6 +33,9 @@ function pkiOf(info: ClusterInfo) {
 
 const markerOf = (info: ClusterInfo) => path.join(info.dir, MARKER);
 
+/** Certificates count time in whole seconds: what is said is what the certificate says. */
+const wholeSecond = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
+
 /** Waits until every apiserver, asked directly, serves a certificate that ends at `notAfter`. */
 async function waitServed(info: ClusterInfo, notAfter: Date): Promise<number> {
   const started = Date.now();
@@ -58,7 +61,7 @@ async function waitServed(info: ClusterInfo, notAfter: Date): Promise<number> {
 /** A valid certificate again, for the cluster's configured lifetime: the rotation. */
 async function rotate(info: ClusterInfo): Promise<{ notAfter: Date; servedAfterMs: number }> {
   const { pki, lifetimeDays } = pkiOf(info);
-  const notBefore = new Date(Date.now() - MINUTE_MS);
+  const notBefore = wholeSecond(Date.now() - MINUTE_MS);
   const notAfter = new Date(notBefore.getTime() + lifetimeDays * 86_400_000);
   await reissueCert(pki.apiserver, { notBefore, notAfter });
   const servedAfterMs = await waitServed(info, notAfter);
@@ -76,8 +79,8 @@ export async function expireServingCert(info: ClusterInfo, validForMs: number): 
   const wall = Date.now();
   const window =
     validForMs === 0
-      ? { notBefore: new Date(wall - 60 * MINUTE_MS), notAfter: new Date(wall - MINUTE_MS) }
-      : { notBefore: new Date(wall - MINUTE_MS), notAfter: new Date(wall + validForMs) };
+      ? { notBefore: wholeSecond(wall - 60 * MINUTE_MS), notAfter: wholeSecond(wall - MINUTE_MS) }
+      : { notBefore: wholeSecond(wall - MINUTE_MS), notAfter: wholeSecond(wall + validForMs) };
   // Written first: whatever stops the drill from here on, the next one rotates the certificate back.
   writeFileSync(markerOf(info), `${process.pid}\n`);
   await reissueCert(pki.apiserver, window);
