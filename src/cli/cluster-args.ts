@@ -70,7 +70,10 @@ export const CLUSTER_SPEC = {
       'start a 3-master HA control plane on this machine (needs root) and leave it running; prints the admin kubeconfig',
     ],
     ['down', 'remove the cluster and everything it made, also after a crash'],
-    ['status', 'each component with its pid, node and health; the etcd leader'],
+    [
+      'status',
+      'each component with its pid, node and health; the etcd leader; certificates that need attention',
+    ],
   ],
   options: {
     provider: PROVIDER_OPTION,

@@ -1,4 +1,5 @@
 import { ensureComponents } from '../components/components.ts';
+import { inventoryLines, readCertificates } from '../providers/certificate-inventory.ts';
 import { providerFor } from '../providers/registry.ts';
 import { CLUSTER_USAGE, parseClusterArgs } from './cluster-args.ts';
 
@@ -64,6 +65,7 @@ export async function clusterCommand(argv: readonly string[]): Promise<number> {
       ]);
       const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
       for (const row of [header, ...rows]) console.log(row.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+      for (const line of inventoryLines(await readCertificates(cluster))) console.log(line);
       return s.loadBalancerReady && s.rows.every((r) => r.healthy) ? 0 : 1;
     }
   }

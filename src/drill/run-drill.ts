@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CertificateInventory } from '../cluster/certificates.ts';
-import { takeCertificateInventory } from './certificate-inventory.ts';
+import { inventoryLines, readCertificates } from '../providers/certificate-inventory.ts';
 import { randomBytes } from 'node:crypto';
 import type { Components } from '../components/components.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
@@ -135,7 +135,8 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
       recorder.event('note', `undid what an earlier drill left on the cluster: ${u}`);
       progress(`undid what an earlier drill left: ${u}`);
     }
-    run.certificates = await takeCertificateInventory(acquired);
+    run.certificates = await readCertificates(acquired);
+    for (const line of inventoryLines(run.certificates)) progress(line);
     // k6 writes into the cluster's directory, so whatever removes the cluster also stops it.
     const scratch = acquired.scratchDir();
     rmSync(scratch, { recursive: true, force: true });

@@ -186,4 +186,23 @@ describe('local provider: a real 3-master HA control plane', function () {
     expect(d2.code, d2.stderr).to.equal(0);
     expect(await machineTraces(layout.config.name, layout.dir)).to.deep.equal([]);
   });
+
+  it('status lists the certificates that expire within 30 days, as every report does', async () => {
+    // A cluster of its own, whatever ran before: certificates that live 20 days.
+    expect((await cli('cluster', ['down'])).code).to.equal(0);
+    const u = await cli('cluster', ['up', '--cert-lifetime-days', '20']);
+    try {
+      expect(u.code, u.stderr).to.equal(0);
+      const s = await cli('cluster', ['status']);
+      expect(s.code, s.stdout).to.equal(0);
+      // Every leaf (the CAs live ten years) and the one the load balancer serves: 17 of 19.
+      expect(s.stdout).to.match(
+        /^certificates: 19 read; 17 need attention: .*apiserver expires in (19\.9|20\.0) days/m,
+      );
+      expect(s.stdout).to.not.match(/\bca expires/);
+    } finally {
+      const d = await cli('cluster', ['down']);
+      expect(d.code, d.stderr).to.equal(0);
+    }
+  });
 });

@@ -7,15 +7,14 @@ import {
   type FoundCertificate,
 } from '../cluster/certificates.ts';
 import { servedCertificate } from '../cluster/served-cert.ts';
-import type { AcquiredCluster } from '../providers/provider.ts';
+import type { AcquiredCluster } from './provider.ts';
 import { errorMessage } from '../util/errors.ts';
-import { progress } from '../util/progress.ts';
 
 /**
- * Reads every certificate the cluster runs on before the drill begins: the provider's files and the
- * one the load balancer's address serves. What cannot be read is said, never fatal to the drill.
+ * Reads every certificate the cluster runs on: the provider's files and the one the load balancer's
+ * address serves. What cannot be read is said, never fatal.
  */
-export async function takeCertificateInventory(cluster: AcquiredCluster): Promise<CertificateInventory> {
+export async function readCertificates(cluster: AcquiredCluster): Promise<CertificateInventory> {
   const at = new Date();
   const found: FoundCertificate[] = [];
   const missed: string[] = [];
@@ -33,14 +32,18 @@ export async function takeCertificateInventory(cluster: AcquiredCluster): Promis
   }
   const inventory = inventoryOf(found, at);
   inventory.unreadable.unshift(...missed);
+  return inventory;
+}
+
+/** What a person should know of an inventory, a line each: the count, what needs attention, what was not read. */
+export function inventoryLines(inventory: CertificateInventory): string[] {
   const attention = flagged(inventory);
-  progress(
+  return [
     `certificates: ${inventory.certificates.length} read` +
       (attention.length === 0
         ? `, none expires within ${EXPIRY_WARNING_DAYS} days`
         : `; ${attention.length} need attention: ` +
           attention.map((c) => `${c.name} ${expiryWords(c, inventory.checkedAt)}`).join(', ')),
-  );
-  for (const u of inventory.unreadable) progress(`certificates: could not read ${u}`);
-  return inventory;
+    ...inventory.unreadable.map((u) => `certificates: could not read ${u}`),
+  ];
 }
