@@ -69,6 +69,22 @@ function expectKindRun(r: DrillResult, component: string): { inject: TimelineEve
   expect(healthy?.result, healthy?.detail).to.equal('pass');
   const d = r.report.analysis!;
   expect(d.writes.lost, 'no acknowledged write lost').to.deep.equal([]);
+  // The certificates kubeadm made on each node, and the one the load balancer passes through from
+  // whichever apiserver it picked.
+  const inventory = r.report.cluster.certificates!;
+  expect(inventory.unreadable).to.deep.equal([]);
+  const names = inventory.certificates.map((c) => c.name);
+  for (const node of ['node-1', 'node-2', 'node-3'])
+    expect(names).to.include.members([
+      `${node} apiserver`,
+      `${node} etcd/peer`,
+      `${node} kubelet-client-current`,
+    ]);
+  expect(names).to.include('node-1 admin.conf: kubernetes-admin (client)');
+  const served = inventory.certificates.find((c) => c.source.startsWith('served at'));
+  const apiservers = inventory.certificates.filter((c) => / apiserver$/.test(c.name)).map((c) => c.notAfter);
+  expect(apiservers).to.include(served?.notAfter);
+  expect(inventory.certificates.filter((c) => c.state !== 'valid')).to.deep.equal([]);
   const inject = r.timeline.events.find((e) => e.kind === 'fault-inject')!;
   const heal = r.timeline.events.find((e) => e.kind === 'fault-heal')!;
   expect(inject?.data?.component ?? 'partition', inject?.message).to.equal(component);
