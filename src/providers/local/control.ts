@@ -4,10 +4,10 @@ import type { ClusterInfo } from '../../cluster/topology.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
 import { identityOf, signalIfSame, statFieldsOf, type ProcessIdentity } from '../../util/proc.ts';
-import { iptablesArgs, removeResource } from './network.ts';
+import { insertRecordedRules, removeRecordedRules } from './network.ts';
 import { layoutOf, netnsOf } from './config.ts';
 import { specId } from './process-spec.ts';
-import { readState, writeState, type Resource } from './state.ts';
+import { readState, type Resource } from './state.ts';
 import {
   liveSupervisor,
   readEvents,
@@ -203,30 +203,12 @@ export class LocalControl {
   /** Rules are written to the state file before they are added, so `down` or the next drill heals them after a crash. */
   async isolate(node: string): Promise<string[]> {
     const rules = this.rulesFor(node);
-    const state = readState(this.info.dir);
-    if (state) {
-      const known = new Set(state.resources.map((r) => JSON.stringify(r)));
-      for (const r of rules) if (!known.has(JSON.stringify(r))) state.resources.push(r);
-      writeState(this.info.dir, state);
-    }
-    const added: string[] = [];
-    for (const r of rules) {
-      const present = await run('iptables', iptablesArgs(r, '-C'), { netns: r.netns, allowFailure: true });
-      if (present.exitCode !== 0) await run('iptables', iptablesArgs(r, '-I'), { netns: r.netns });
-      added.push(`${r.netns}: iptables -I ${r.chain} ${r.args.join(' ')}`);
-    }
-    return added;
+    await insertRecordedRules(this.info.dir, rules);
+    return rules.map((r) => `${r.netns}: iptables -I ${r.chain} ${r.args.join(' ')}`);
   }
 
   async heal(node: string): Promise<void> {
-    const rules = this.rulesFor(node);
-    for (const r of rules) await removeResource(r);
-    const state = readState(this.info.dir);
-    if (state) {
-      const gone = new Set(rules.map((r) => JSON.stringify(r)));
-      state.resources = state.resources.filter((r) => !gone.has(JSON.stringify(r)));
-      writeState(this.info.dir, state);
-    }
+    await removeRecordedRules(this.info.dir, this.rulesFor(node));
   }
 
   /**

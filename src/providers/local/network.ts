@@ -2,7 +2,7 @@ import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
 import { cidrOf, cidrOverlaps, parseCidr } from '../../util/net.ts';
 import type { Layout } from './config.ts';
-import { recordResource, type ClusterState, type Resource } from './state.ts';
+import { readState, recordResource, writeState, type ClusterState, type Resource } from './state.ts';
 
 const IP_HINT = 'install iproute2 (`npm run setup` does)';
 
@@ -131,4 +131,33 @@ export async function removeResource(r: Resource): Promise<void> {
     default:
       return;
   }
+}
+
+type Rule = Extract<Resource, { kind: 'iptables' }>;
+
+/**
+ * Inserts a fault's rules, each written to the state file before it goes in, so `down` or the next
+ * drill removes it after a crash; a rule already in place is left as it is.
+ */
+export async function insertRecordedRules(dir: string, rules: readonly Rule[]): Promise<void> {
+  const state = readState(dir);
+  if (state) {
+    const known = new Set(state.resources.map((r) => JSON.stringify(r)));
+    for (const r of rules) if (!known.has(JSON.stringify(r))) state.resources.push(r);
+    writeState(dir, state);
+  }
+  for (const r of rules) {
+    const present = await run('iptables', iptablesArgs(r, '-C'), { netns: r.netns, allowFailure: true });
+    if (present.exitCode !== 0) await run('iptables', iptablesArgs(r, '-I'), { netns: r.netns });
+  }
+}
+
+/** Removes a fault's rules and their record in the state file. */
+export async function removeRecordedRules(dir: string, rules: readonly Rule[]): Promise<void> {
+  for (const r of rules) await removeResource(r);
+  const state = readState(dir);
+  if (!state) return;
+  const gone = new Set(rules.map((r) => JSON.stringify(r)));
+  state.resources = state.resources.filter((r) => !gone.has(JSON.stringify(r)));
+  writeState(dir, state);
 }

@@ -12,9 +12,8 @@ import { EnvironmentError } from '../../util/errors.ts';
 import { run } from '../../util/exec.ts';
 import type { Disruption, Instance } from '../provider.ts';
 import type { Layout, LocalNode } from './config.ts';
-import { iptablesArgs, removeResource } from './network.ts';
-import { readState, writeState, type Resource } from './state.ts';
-import { layoutOf } from './config.ts';
+import { insertRecordedRules, removeRecordedRules } from './network.ts';
+import { layoutOfCluster, readState, type Resource } from './state.ts';
 
 type Rule = Extract<Resource, { kind: 'iptables' }>;
 
@@ -110,13 +109,6 @@ export async function toxiproxyReady(layout: Layout): Promise<boolean> {
   }
 }
 
-function layoutFor(info: ClusterInfo): Layout {
-  const state = readState(info.dir);
-  if (!state)
-    throw new EnvironmentError(`no state file in ${info.dir}: cannot tell how the cluster was made`);
-  return layoutOf(state.config);
-}
-
 /** The links that start or end at one of the members. */
 function linksOf(layout: Layout, members: readonly Instance[]): PeerLink[] {
   const names = new Set(members.map((m) => m.node));
@@ -139,7 +131,7 @@ export async function delayPeerLinks(
   latencyMs: number,
   jitterMs: number,
 ): Promise<Disruption> {
-  const layout = layoutFor(info);
+  const layout = layoutOfCluster(info.dir);
   if (layout.config.etcdPeerLinks !== 'proxied')
     throw new EnvironmentError(
       "this cluster's etcd peer links are direct: there is no proxy to slow them",
@@ -245,17 +237,12 @@ export async function losePeerPackets(
   members: readonly Instance[],
   percent: number,
 ): Promise<Disruption> {
-  const layout = layoutFor(info);
+  const layout = layoutOfCluster(info.dir);
   const nodes = members.map((m) => layout.nodes.find((n) => n.name === m.node)!);
   const rules = nodes.flatMap((n) => lossRules(layout, n, percent));
-  const state = readState(info.dir);
-  if (state) {
-    state.resources.push(...rules);
-    writeState(info.dir, state);
-  }
   const resentBefore = await retransmittedIn(nodes);
   const at = now();
-  for (const r of rules) await run('iptables', iptablesArgs(r, '-I'), { netns: r.netns });
+  await insertRecordedRules(info.dir, rules);
   let healed = false;
   return {
     at,
@@ -268,7 +255,7 @@ export async function losePeerPackets(
       for (const r of rules) dropped += await droppedBy(r);
       // Counted before the drops go: TCP's resends in the members' namespaces, all connections.
       const resent = (await retransmittedIn(nodes)) - resentBefore;
-      await forgetRules(info, rules);
+      await removeRecordedRules(info.dir, rules);
       healed = true;
       return {
         at,
@@ -283,15 +270,6 @@ export async function losePeerPackets(
   };
 }
 
-async function forgetRules(info: ClusterInfo, rules: readonly Rule[]): Promise<void> {
-  for (const r of rules) await removeResource(r);
-  const state = readState(info.dir);
-  if (!state) return;
-  const gone = new Set(rules.map((r) => JSON.stringify(r)));
-  state.resources = state.resources.filter((r) => !gone.has(JSON.stringify(r)));
-  writeState(info.dir, state);
-}
-
 /** Removes what an interrupted drill left on the peer links: toxics and loss rules. */
 export async function healLeftoverPeerFaults(info: ClusterInfo): Promise<string[]> {
   const undone: string[] = [];
@@ -300,10 +278,10 @@ export async function healLeftoverPeerFaults(info: ClusterInfo): Promise<string[
     (r): r is Rule => r.kind === 'iptables' && r.args.some((a) => a.endsWith(':peer-loss')),
   );
   if (loss.length) {
-    await forgetRules(info, loss);
+    await removeRecordedRules(info.dir, loss);
     undone.push(`packet loss on etcd peer links (${loss.length} rules)`);
   }
-  const layout = layoutFor(info);
+  const layout = layoutOfCluster(info.dir);
   if (layout.config.etcdPeerLinks !== 'proxied') return undone;
   const proxies = (await api(layout, 'GET', '/proxies')) as Record<string, { toxics?: { name: string }[] }>;
   let removed = 0;

@@ -8,9 +8,8 @@ import { now } from '../../observe/clock.ts';
 import { EnvironmentError } from '../../util/errors.ts';
 import { pollUntil } from '../../util/wait-until.ts';
 import type { Disruption } from '../provider.ts';
-import { layoutOf } from './config.ts';
 import { plannedPki } from './pki-spec.ts';
-import { readState } from './state.ts';
+import { layoutOfCluster } from './state.ts';
 
 /**
  * The apiservers' serving certificate (one file, pki/apiserver.crt, that all three load) swapped for
@@ -25,10 +24,8 @@ const SERVED_TIMEOUT_MS = 30_000;
 const MARKER = 'serving-cert-swapped-by-drill';
 
 function pkiOf(info: ClusterInfo) {
-  const state = readState(info.dir);
-  if (!state) throw new EnvironmentError(`no state file in ${info.dir}: cannot tell how the PKI was made`);
-  const layout = layoutOf(state.config);
-  return { pki: plannedPki(layout), lifetimeDays: state.config.certLifetimeDays };
+  const layout = layoutOfCluster(info.dir);
+  return { pki: plannedPki(layout), lifetimeDays: layout.config.certLifetimeDays };
 }
 
 const markerOf = (info: ClusterInfo) => path.join(info.dir, MARKER);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseOrThrow } from '../../schema/parse.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { EnvironmentError } from '../../util/errors.ts';
+import { layoutOf, type Layout } from './config.ts';
 import { stateSchema, type ClusterState, type Resource } from './state-schema.ts';
 
 export type { ClusterState, Resource } from './state-schema.ts';
@@ -49,4 +50,11 @@ export function writeState(dir: string, state: ClusterState): void {
 export function recordResource(dir: string, state: ClusterState, r: Resource): void {
   state.resources.push(r);
   writeState(dir, state);
+}
+
+/** The layout a cluster was made with, from its state file (a running cluster's options may differ from today's defaults). */
+export function layoutOfCluster(dir: string): Layout {
+  const state = readState(dir);
+  if (!state) throw new EnvironmentError(`no state file in ${dir}: cannot tell how the cluster was made`);
+  return layoutOf(state.config);
 }
