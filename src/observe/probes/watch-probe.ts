@@ -8,6 +8,13 @@ import { PROBE_NAMESPACE, RUN_LABEL } from './api-probes.ts';
 import { shortError } from './probe-loop.ts';
 
 /**
+ * A stream silent this long gets a liveness check, as client-go checks its connections (HTTP/2
+ * ReadIdleTimeout 30 s, then a ping): here TCP keepalive. Without one, a watch whose load balancer
+ * died without a word never learns it (nothing comes back, and the client sends nothing).
+ */
+export const WATCH_LIVENESS_IDLE_MS = 30_000;
+
+/**
  * A watch on the write probe's ConfigMaps through the load balancer, as a
  * controller would hold one. Every acknowledged write must arrive as an event:
  * one sample per write, from its acknowledgement to its delivery (ok, or
@@ -117,6 +124,7 @@ export class WatchProbe {
       { ...withContext(this.tls), agent: false, timeout: this.timeoutMs },
       (res) => {
         req.setTimeout(0);
+        res.socket.setKeepAlive(true, WATCH_LIVENESS_IDLE_MS);
         if (res.statusCode !== 200) {
           if (res.statusCode === 410) this.resourceVersion = undefined;
           res.resume();
