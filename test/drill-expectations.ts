@@ -480,7 +480,44 @@ export function expectEtcdLoss(d: Drill): void {
   expect(d.analysis.writes.lost).to.deep.equal([]);
 }
 
+/**
+ * The active load balancer went down: the other took the virtual IP within the VRRP bound; clients
+ * that open a connection per request failed only until then; the watch held through the dead one
+ * broke only at its liveness check; nothing acknowledged was lost.
+ */
+export function expectLbFailover(d: Drill): void {
+  const inject = injection(d);
+  expect(inject.data?.heldVirtualIp, 'the one taken down held the virtual IP').to.equal(true);
+  const heal = eventsOf(d.timeline, 'fault-heal')[0]!;
+  const moved = Number(heal.data?.virtualIpMovedAfterMs);
+  const vrrp = d.analysis.failover.bounds.find((b) => b.id === 'vrrp-takeover');
+  // Three advertisements unheard, counted from the last one heard (up to one interval before the cut).
+  expect(moved, 'the virtual IP moved').to.be.within(vrrp!.ms - 1000 - 100, vrrp!.ms + 500);
+  expect(heal.data?.virtualIpHolder).to.not.equal(inject.data?.loadBalancer);
+  const movedAt = inject.at + moved;
+  for (const probe of ['api-read', 'api-write']) {
+    const during = d.timeline.samples.filter((s) => s.probe === probe && s.start > inject.at);
+    expect(
+      during.some((s) => s.outcome !== 'ok' && s.start < movedAt),
+      `${probe} failed before the move`,
+    ).to.equal(true);
+    expect(
+      during
+        .filter((s) => s.start > movedAt + 1000 && s.end < heal.at && s.outcome !== 'ok')
+        .map((s) => s.detail),
+      `${probe} answered through the other one`,
+    ).to.deep.equal([]);
+  }
+  // The watch hears nothing through the dead one until its liveness check after 30 s of silence.
+  const broken = d.timeline.samples.find(
+    (s) => s.probe === 'watch' && s.outcome === 'error' && s.start > inject.at,
+  );
+  if (broken) expect(broken.start - inject.at, broken.detail).to.be.within(29_000, 33_000);
+  expect(d.analysis.writes.lost).to.deep.equal([]);
+}
+
 export const EXPECTATIONS: Record<string, (d: Drill) => void> = {
+  'lb-failover': expectLbFailover,
   'etcd-latency': expectEtcdLatency,
   'etcd-loss': expectEtcdLoss,
   'cert-expiry': expectCertExpiry,

@@ -12,6 +12,8 @@ export interface FailoverBounds {
   apiserverShutdownDelayMs?: number;
   /** How etcd members reach each other: straight, or through a proxy per link (delay faults); absent: direct. */
   etcdPeerLinks?: EtcdPeerLinks;
+  /** One load balancer, or a pair sharing a virtual IP by VRRP (keepalived); absent: single. */
+  loadBalancers?: LoadBalancers;
   /** Leader election of the controller-manager and the scheduler; absent: DEFAULT_LEADER_ELECTION. */
   leaderElection?: typeof DEFAULT_LEADER_ELECTION;
 }
@@ -23,6 +25,16 @@ export type LbCheck = (typeof LB_CHECKS)[number];
 /** direct: each member dials its peers; proxied: each link goes through a proxy that can delay it. */
 export const ETCD_PEER_LINKS = ['direct', 'proxied'] as const;
 export type EtcdPeerLinks = (typeof ETCD_PEER_LINKS)[number];
+
+/** single: one HAProxy; vrrp-pair: two, with keepalived moving a virtual IP to the one alive. */
+export const LOAD_BALANCERS = ['single', 'vrrp-pair'] as const;
+export type LoadBalancers = (typeof LOAD_BALANCERS)[number];
+
+/**
+ * The VRRP settings of a load-balancer pair (keepalived's defaults: advertisements every second,
+ * priorities 100 and 90 here, the backup's the lower).
+ */
+export const VRRP = { advertMs: 1000, backupPriority: 90 } as const;
 
 /** etcd's and HAProxy's defaults. */
 export const DEFAULT_FAILOVER_BOUNDS: FailoverBounds = {
@@ -37,7 +49,12 @@ export const DEFAULT_FAILOVER_BOUNDS: FailoverBounds = {
 const ETCD_REQUEST_TIMEOUT_BASE_MS = 5000;
 
 export type BoundId =
-  'etcd-leader-election' | 'etcd-stuck-request' | 'haproxy-mark-down' | 'haproxy-mark-up' | 'lease-takeover';
+  | 'etcd-leader-election'
+  | 'etcd-stuck-request'
+  | 'haproxy-mark-down'
+  | 'haproxy-mark-up'
+  | 'lease-takeover'
+  | 'vrrp-takeover';
 
 /**
  * Leader election of kube-controller-manager and kube-scheduler: the components' defaults (lease
@@ -110,7 +127,28 @@ export function expectedBounds(b: FailoverBounds): ExpectedBound[] {
       boundsServiceFailover: false,
     });
   }
+  if (b.loadBalancers === 'vrrp-pair') bounds.push(vrrpTakeoverBound());
   return bounds;
+}
+
+/**
+ * RFC 5798's master down interval: a backup takes the virtual IP after three advertisements went
+ * unheard plus a skew that is shorter the higher its priority.
+ */
+function vrrpTakeoverBound(): ExpectedBound {
+  const { advertMs, backupPriority } = VRRP;
+  const skew = Math.round(((256 - backupPriority) * advertMs) / 256);
+  const ms = 3 * advertMs + skew;
+  return {
+    id: 'vrrp-takeover',
+    label: 'the backup load balancer takes the virtual IP',
+    ms,
+    formula: `3 x advertisement interval ${advertMs} ms + skew (256 - priority ${backupPriority}) / 256 x ${advertMs} ms = ${ms} ms`,
+    basis:
+      'a VRRP backup takes the virtual IP when it has heard no advertisement for three intervals plus a skew; ' +
+      'until then clients send to the dead one, and their connections to it are lost with it.',
+    boundsServiceFailover: true,
+  };
 }
 
 /** client-go's leader election waits retry period x (1 + up to this) between tries. */

@@ -34,6 +34,12 @@ const SETTINGS: readonly (readonly [string, keyof LocalClusterConfig, string, st
   ['subnet', 'subnet', 'CIDR', 'cluster network, private, /16 to /27; nodes get .11-.13, DNS .10'],
   ['lb-address', 'lbAddress', 'IP', 'loopback address of HAProxy, 127.x.y.z'],
   ['lb-port', 'lbPort', 'PORT', 'port of HAProxy'],
+  [
+    'load-balancers',
+    'loadBalancers',
+    'LB',
+    'single | vrrp-pair: two HAProxy with keepalived sharing a virtual IP (.20) that lb-failover moves',
+  ],
   ['etcd-topology', 'etcdTopology', 'T', 'stacked | external-all'],
   ['etcd-heartbeat-ms', 'etcdHeartbeatMs', 'N', 'etcd heartbeat interval'],
   ['etcd-election-timeout-ms', 'etcdElectionTimeoutMs', 'N', 'etcd election timeout'],

@@ -237,12 +237,14 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
 /** The cluster settings a scenario asks for beyond its topology; absent ones are the provider's. */
 function clusterSettingsOf(
   s: Scenario,
-): Pick<AcquireRequest, 'lbCheck' | 'apiserverShutdownDelayMs' | 'etcdPeerLinks'> {
+): Pick<AcquireRequest, 'lbCheck' | 'apiserverShutdownDelayMs' | 'etcdPeerLinks' | 'loadBalancers'> {
   const { lbHealthCheck, apiserverShutdownDelaySeconds } = s.cluster;
-  // A fault that slows peer links needs the links to run through proxies.
-  const proxied = scenarioNeeds(s.faults).some((n) => n.capability === 'peer-delay');
+  const needs = scenarioNeeds(s.faults).map((n) => n.capability);
+  // A fault that slows peer links needs the links to run through proxies; one that takes a load
+  // balancer down needs a pair of them.
   return {
-    ...(proxied ? { etcdPeerLinks: 'proxied' as const } : {}),
+    ...(needs.includes('peer-delay') ? { etcdPeerLinks: 'proxied' as const } : {}),
+    ...(needs.includes('lb-down') ? { loadBalancers: 'vrrp-pair' as const } : {}),
     ...(lbHealthCheck ? { lbCheck: lbHealthCheck } : {}),
     ...(apiserverShutdownDelaySeconds !== undefined
       ? { apiserverShutdownDelayMs: Math.round(apiserverShutdownDelaySeconds * 1000) }

@@ -11,6 +11,7 @@ import etcdSnapshotRestore from './kinds/etcd-snapshot-restore.ts';
 import freeze from './kinds/freeze.ts';
 import isolate from './kinds/isolate.ts';
 import kill from './kinds/kill.ts';
+import lbDown from './kinds/lb-down.ts';
 import stop from './kinds/stop.ts';
 import terminate from './kinds/terminate.ts';
 
@@ -24,6 +25,7 @@ const KINDS = [
   etcdLoss,
   etcdSnapshotRestore,
   certExpiry,
+  lbDown,
 ] as const;
 
 export type FaultSpec = z.output<(typeof KINDS)[number]['schema']>;

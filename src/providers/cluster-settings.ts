@@ -22,6 +22,9 @@ export function checkClusterSettings(req: AcquireRequest, has: FailoverBounds, f
   const links = has.etcdPeerLinks ?? 'direct';
   if (req.etcdPeerLinks !== undefined && req.etcdPeerLinks !== links)
     unmet.push(`its etcd peer links are ${links}, the scenario needs them ${req.etcdPeerLinks}`);
+  const lbs = has.loadBalancers ?? 'single';
+  if (req.loadBalancers !== undefined && req.loadBalancers !== lbs)
+    unmet.push(`its load balancers are ${lbs}, the scenario needs ${req.loadBalancers}`);
   if (unmet.length)
     throw new EnvironmentError(`this cluster cannot run the scenario: ${unmet.join('; ')}`, fix);
 }

@@ -6,7 +6,7 @@
  * isolates or restores (signals and iptables, a node's CRI, Chaos Mesh) stays
  * behind them.
  */
-import type { EtcdPeerLinks, FailoverBounds, LbCheck } from '../analysis/bounds.ts';
+import type { EtcdPeerLinks, FailoverBounds, LbCheck, LoadBalancers } from '../analysis/bounds.ts';
 import type { FoundCertificate } from '../cluster/certificates.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import type { Components } from '../components/components.ts';
@@ -41,8 +41,14 @@ export const CAPABILITIES = {
   'peer-loss': "drop a share of the packets on etcd members' peer links",
   'cert-expiry':
     "replace the apiservers' serving certificate by one that has expired or soon will (same key); the heal rotates in a valid one",
+  'lb-down':
+    'take one load balancer of a pair sharing a virtual IP off the network, its processes killed, until the heal',
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
+
+/** Which load balancer of a pair: the one holding the virtual IP, the other, or one by name. */
+export const LB_TARGETS = ['active', 'standby', 'lb-1', 'lb-2'] as const;
+export type LbTarget = (typeof LB_TARGETS)[number];
 
 /** Data shown in the timeline and report.json beside a fault's description. */
 export type FaultData = Record<string, string | number | boolean | null>;
@@ -81,6 +87,8 @@ export interface FaultVerbs {
   losePeerPackets?(members: Instance[], percent: number): Promise<Disruption>;
   /** Serves a certificate that ends `validForMs` after now (0: one that has already expired); the heal rotates it. */
   expireServingCert?(validForMs: number): Promise<Disruption>;
+  /** Takes one load balancer of the pair down as a machine goes down; the heal brings it back. */
+  downLoadBalancer?(target: LbTarget): Promise<Disruption>;
 }
 
 /** A process start or exit the platform saw during the drill, on the wall clock. */
@@ -157,6 +165,7 @@ export interface AcquireRequest {
   lbCheck?: LbCheck;
   apiserverShutdownDelayMs?: number;
   etcdPeerLinks?: EtcdPeerLinks;
+  loadBalancers?: LoadBalancers;
   components: Components;
 }
 

@@ -1,6 +1,7 @@
 import { certificatesSection } from './md-certificates.ts';
 import { controlLoopsSection } from './md-control-loops.ts';
 import type { AnalysisFigures } from '../analysis/analyze.ts';
+import { VRRP } from '../analysis/bounds.ts';
 import { FIGURE_DEFINITIONS } from '../analysis/definitions.ts';
 import { offset, plural } from '../analysis/format.ts';
 import { code, md, table } from './md.ts';
@@ -120,6 +121,12 @@ function cluster(report: Report): string {
     ['Load balancer checks', b.lbCheck === undefined ? 'not known' : code(`/${b.lbCheck}`)],
     ['kube-apiserver shutdown delay', `${b.apiserverShutdownDelayMs ?? 0} ms`],
     ['etcd peer links', b.etcdPeerLinks === 'proxied' ? 'through a proxy per link' : 'direct'],
+    [
+      'Load balancers',
+      b.loadBalancers === 'vrrp-pair'
+        ? `two sharing a virtual IP (VRRP, advertisements every ${VRRP.advertMs} ms)`
+        : 'one',
+    ],
   ];
   return [
     '## Cluster',

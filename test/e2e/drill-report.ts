@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseReport } from '../../src/report/json.ts';
@@ -30,6 +30,8 @@ export const SHORT = ['--baseline', '5s', '--hold', '12s', '--recovery', '8s', '
 export async function drill(scenario: string, extra: string[] = SHORT): Promise<DrillResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `khd-${path.basename(scenario).replace(/\.\w+$/, '')}-`));
   const r = await cli('drill', [scenario, '--report-dir', dir, ...extra], 600_000);
+  if (!existsSync(path.join(dir, 'report.json')))
+    throw new Error(`drill ${scenario} wrote no report (exit code ${r.code}):\n${r.stderr.slice(-3000)}`);
   const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
   const result = {
     ...r,

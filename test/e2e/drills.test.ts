@@ -149,6 +149,28 @@ describe('drills end to end on the local provider', function () {
       await expectSoundRun(await drill(scenario), scenario);
     });
 
+  it('lb-failover: the other load balancer takes the virtual IP; a watch through the dead one recovers at its liveness check', async () => {
+    // A hold past the watch's 30 s liveness check, so its recovery is in the run.
+    const r = await drill('lb-failover', [
+      '--baseline',
+      '5s',
+      '--hold',
+      '38s',
+      '--recovery',
+      '8s',
+      '--rate',
+      '20',
+    ]);
+    await expectSoundRun(r, 'lb-failover');
+    const broken = r.timeline.samples.find(
+      (s) =>
+        s.probe === 'watch' &&
+        s.outcome === 'error' &&
+        s.start > r.timeline.events.find((e) => e.kind === 'fault-inject')!.at,
+    );
+    expect(broken?.detail, 'the watch broke at its liveness check').to.match(/ECONNRESET|broken/);
+  });
+
   it('etcd-snapshot-restore: the lost-write check names exactly the writes the snapshot did not hold', async () => {
     const r = await drill('etcd-snapshot-restore');
     await expectSoundRun(r, 'etcd-snapshot-restore');
@@ -222,6 +244,35 @@ describe('drills end to end on the local provider', function () {
       );
       expect(await servedUntil(), 'a valid certificate again').to.be.above(Date.now() + 86_400_000);
       expect(r.report.status).to.equal('completed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await cli('cluster', ['down'], 300_000);
+    }
+  });
+
+  it('a drill killed -9 with a load balancer down: the next drill on the cluster brings it back first', async () => {
+    const up = await cli('cluster', ['up', '--load-balancers', 'vrrp-pair'], 600_000);
+    expect(up.code, up.stderr.slice(-2000)).to.equal(0);
+    const pair = layoutOf(resolveLocalConfig({ loadBalancers: 'vrrp-pair' }));
+    const linkOf = async (netns: string) =>
+      (await execa('ip', ['-n', netns, '-o', 'link', 'show', 'dev', 'eth0'])).stdout;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-kill9-lb-'));
+    try {
+      const { child } = await drillInProgress('lb-failover', dir, /fault: load balancer lb-1/, [
+        '--reuse-cluster',
+      ]);
+      child.kill('SIGKILL');
+      await child;
+      expect(await linkOf(pair.lbNodes[0]!.netns), 'the killed drill left lb-1 down').to.include(
+        'state DOWN',
+      );
+      const r = await drill('apiserver-kill', [...SHORT, '--reuse-cluster']);
+      expect(r.stderr).to.match(/undid what an earlier drill left: load balancer lb-1 down/);
+      expect(await linkOf(pair.lbNodes[0]!.netns)).to.not.include('state DOWN');
+      expect(r.report.status).to.equal('completed');
+      const healthy = r.report.verdicts.find((v) => v.slo === 'cluster-healthy-after');
+      expect(healthy?.result, healthy?.detail).to.equal('pass');
+      expect(healthy?.detail).to.include('haproxy@lb-1 (/readyz through it ok)');
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await cli('cluster', ['down'], 300_000);

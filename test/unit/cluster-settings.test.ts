@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { DEFAULT_FAILOVER_BOUNDS } from '../../src/analysis/bounds.ts';
+import { DEFAULT_FAILOVER_BOUNDS, expectedBounds, VRRP } from '../../src/analysis/bounds.ts';
 import type { Components } from '../../src/components/components.ts';
 import { checkClusterSettings } from '../../src/providers/cluster-settings.ts';
 import { peerLinkRules, peerLinks, toxiproxyConfig } from '../../src/providers/local/peer-links.ts';
-import { layoutOf, resolveLocalConfig } from '../../src/providers/local/config.ts';
+import { clientAddress, layoutOf, resolveLocalConfig } from '../../src/providers/local/config.ts';
+import { keepalivedConfig } from '../../src/providers/local/config-files.ts';
 import type { AcquireRequest } from '../../src/providers/provider.ts';
 import { EnvironmentError } from '../../src/util/errors.ts';
 
@@ -28,7 +29,12 @@ describe('cluster settings a scenario asks for', () => {
     let err: unknown;
     try {
       checkClusterSettings(
-        request({ lbCheck: 'healthz', apiserverShutdownDelayMs: 5000, etcdPeerLinks: 'proxied' }),
+        request({
+          lbCheck: 'healthz',
+          apiserverShutdownDelayMs: 5000,
+          etcdPeerLinks: 'proxied',
+          loadBalancers: 'vrrp-pair',
+        }),
         running,
         'start one with the settings',
       );
@@ -40,6 +46,7 @@ describe('cluster settings a scenario asks for', () => {
     expect(text).to.include('the load balancer checks /readyz, the scenario needs /healthz');
     expect(text).to.include("the apiservers' shutdown delay is 0 ms, the scenario needs 5000 ms");
     expect(text).to.include('its etcd peer links are direct, the scenario needs them proxied');
+    expect(text).to.include('its load balancers are single, the scenario needs vrrp-pair');
     expect((err as EnvironmentError).fix).to.equal('start one with the settings');
   });
 });
@@ -69,5 +76,51 @@ describe('proxied etcd peer links', () => {
     expect(rules[0]!.args.join(' ')).to.match(
       /^-p tcp -d 10\.213\.0\.12\/32 --dport 2380 .*-j DNAT --to-destination 10\.213\.0\.1:23812$/,
     );
+  });
+});
+
+describe('a load-balancer pair sharing a virtual IP', () => {
+  const layout = layoutOf(resolveLocalConfig({ loadBalancers: 'vrrp-pair', subnet: '10.50.0.32/27' }));
+
+  it('puts the pair and its virtual IP in the cluster subnet, clear of the nodes and the DNS address', () => {
+    expect(layout.vip).to.equal('10.50.0.52');
+    expect(layout.lbNodes.map((n) => [n.name, n.ip, n.netns, layout.hostVeth(n)])).to.deep.equal([
+      ['lb-1', '10.50.0.53', 'khd-lb-1', 'khd-l1'],
+      ['lb-2', '10.50.0.54', 'khd-lb-2', 'khd-l2'],
+    ]);
+    expect(clientAddress(layout)).to.equal('10.50.0.52');
+    const single = layoutOf(resolveLocalConfig());
+    expect([single.lbNodes, single.vip, clientAddress(single)]).to.deep.equal([[], undefined, '127.0.0.1']);
+  });
+
+  it('has each keepalived advertise to the other only, the first with the higher priority, neither preempting', () => {
+    const [one, two] = layout.lbNodes;
+    const first = keepalivedConfig(layout, one!, '/dev/shm/kube-ha-drill/khd/keepalived-check.sh');
+    const second = keepalivedConfig(layout, two!, '/dev/shm/kube-ha-drill/khd/keepalived-check.sh');
+    expect(first).to.include('  priority 100\n').and.include('  unicast_src_ip 10.50.0.53\n');
+    expect(first).to.include('  unicast_peer {\n    10.50.0.54\n  }');
+    expect(second).to.include(`  priority ${VRRP.backupPriority}\n`).and.include('    10.50.0.53\n');
+    for (const c of [first, second]) {
+      expect(c).to.include('  state BACKUP\n  nopreempt\n');
+      expect(c).to.include('    10.50.0.52/27 dev eth0\n');
+      expect(c).to.include('  script "/dev/shm/kube-ha-drill/khd/keepalived-check.sh"\n');
+    }
+  });
+
+  it('bounds the takeover by three unheard advertisements and the skew of the backup priority', () => {
+    const bound = expectedBounds({ ...DEFAULT_FAILOVER_BOUNDS, loadBalancers: 'vrrp-pair' }).find(
+      (b) => b.id === 'vrrp-takeover',
+    );
+    expect(bound?.ms).to.equal(3648);
+    expect(bound?.formula).to.equal(
+      '3 x advertisement interval 1000 ms + skew (256 - priority 90) / 256 x 1000 ms = 3648 ms',
+    );
+    expect(expectedBounds(DEFAULT_FAILOVER_BOUNDS).map((b) => b.id)).to.not.include('vrrp-takeover');
+  });
+
+  it('refuses a load-balancer setting it does not know, naming the value and the choices', () => {
+    expect(() =>
+      resolveLocalConfig({ loadBalancers: 'keepalived' as never }, 'command line', () => '--load-balancers'),
+    ).to.throw('"keepalived" must be "single" or "vrrp-pair"');
   });
 });

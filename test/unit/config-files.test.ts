@@ -8,11 +8,15 @@ import { usageErrorOf } from './helpers.ts';
 function haproxyIn(stateRoot: string): string {
   const layout = layoutOf({ ...LOCAL_DEFAULTS, stateRoot });
   const at = (name: string) => path.join(layout.dir, name);
-  return haproxyConfig(layout, {
-    caFile: at('pki/ca.crt'),
-    checkCertFile: at('haproxy-check.pem'),
-    statsSocket: at('haproxy.sock'),
-  });
+  return haproxyConfig(
+    layout,
+    {
+      caFile: at('pki/ca.crt'),
+      checkCertFile: at('haproxy-check.pem'),
+      statsSocket: at('haproxy.sock'),
+    },
+    ['127.0.0.1', layout.bridgeIp],
+  );
 }
 
 describe('generated config files', () => {

@@ -104,7 +104,7 @@ describe('bounds of scenario fields', () => {
   it('reads a hole in a sparse fault list as a missing fault, and caps the list at 10', () => {
     // eslint-disable-next-line no-sparse-arrays
     expect(problemsOf({ faults: [, { kind: 'kill', etcd: 'leader' }] })).to.deep.equal([
-      'faults[0]: missing; must be an object with a kind; known kinds: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry',
+      'faults[0]: missing; must be an object with a kind; known kinds: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry, lb-down',
     ]);
     const eleven = Array.from({ length: 11 }, () => ({ kind: 'kill', etcd: 'leader' }));
     expect(problemsOf({ faults: eleven })[0]).to.match(

@@ -155,7 +155,7 @@ describe('scenario validation', () => {
 
   it('names a typo in a fault kind and lists the known kinds', () => {
     expect(problemsOf(withChanges({ faults: [{ kind: 'etcd-partiton' }] }))).to.deep.equal([
-      'faults[0].kind: "etcd-partiton" is not a known fault; known: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry',
+      'faults[0].kind: "etcd-partiton" is not a known fault; known: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry, lb-down',
     ]);
   });
 
@@ -201,7 +201,7 @@ describe('scenario validation', () => {
     expect(problemsOf({})).to.deep.equal([
       'name: missing; must be up to 63 lower-case letters, digits and dashes, e.g. "etcd-partition"',
       'description: missing; must be one line saying what the drill does and what a pass proves',
-      'faults: missing; must be a list of 1 to 10 faults; known kinds: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry',
+      'faults: missing; must be a list of 1 to 10 faults; known kinds: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry, lb-down',
     ]);
     expect(problemsOf(42)).to.deep.equal([
       'scenario: 42 must be an object with keys $schema, name, description, cluster, load, phases, faults, slos, health',
@@ -241,8 +241,8 @@ describe('scenario validation', () => {
       'load.mix.get: -1 must be a number from 0 to 1000000',
       'load.mix.put: unknown key; known: get, list, create, update, delete, watch',
       'load.probeTimeoutMs: 0 must be a number of milliseconds > 0 and at most 60000 (60s)',
-      'faults[0]: "kill" must be an object with a kind; known kinds: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry',
-      'faults[1].kind: missing; known: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry',
+      'faults[0]: "kill" must be an object with a kind; known kinds: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry, lb-down',
+      'faults[1].kind: missing; known: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry, lb-down',
       'faults[2].apiserver: "Node 4" must be "any" or a member name such as "node-2"',
       'faults[3].etcd: "Leader" must be "leader", "follower", "any" or a member name such as "node-2"',
       'faults[4].coredns: 12 must be "any" or a replica number such as 0',
@@ -256,7 +256,7 @@ describe('scenario validation', () => {
   it('rejects a mix that weighs nothing and an empty fault list', () => {
     expect(problemsOf(withChanges({ load: { mix: { get: 0 } }, faults: [] }))).to.deep.equal([
       'load.mix: {"get":0} gives no operation a weight; give at least one a weight > 0',
-      'faults: [] must be a list of 1 to 10 faults; known kinds: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry',
+      'faults: [] must be a list of 1 to 10 faults; known kinds: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry, lb-down',
     ]);
   });
 
@@ -276,7 +276,7 @@ describe('scenario validation', () => {
         expect(err.message).to.equal(
           'my-scenario.ts is not a valid scenario (2 problems):\n' +
             '  phases.holdSeconds: -5 must be a number of seconds > 0 and at most 86400 (24h)\n' +
-            '  faults[0].kind: "etcd-partiton" is not a known fault; known: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry',
+            '  faults[0].kind: "etcd-partiton" is not a known fault; known: kill, terminate, stop, freeze, isolate, etcd-latency, etcd-loss, etcd-snapshot-restore, cert-expiry, lb-down',
         );
         expect(err.fix).to.include('scenario.schema.json');
         expect(err.exitCode).to.equal(2);
@@ -341,6 +341,7 @@ const SHIPPED_FAULTS: Record<string, unknown[]> = {
     { kind: 'freeze', apiserver: 'any' },
     { kind: 'isolate', etcd: 'leader', at: 4, for: 6 },
   ],
+  'lb-failover': [{ kind: 'lb-down', loadBalancer: 'active' }],
   'scheduler-leader-kill': [{ kind: 'kill', scheduler: 'leader' }],
 };
 
@@ -385,7 +386,7 @@ describe('loadScenario', () => {
     const err = await loadScenario('etcd-partiton').catch((e: unknown) => e);
     expect(err).to.be.instanceOf(UsageError);
     expect((err as UsageError).message).to.equal(
-      'unknown scenario "etcd-partiton"; known: apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, cert-expiry, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, etcd-latency, etcd-leader-kill, etcd-loss, etcd-partition, etcd-quorum-loss, etcd-snapshot-restore, freeze-then-partition, scheduler-leader-kill',
+      'unknown scenario "etcd-partiton"; known: apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, cert-expiry, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, etcd-latency, etcd-leader-kill, etcd-loss, etcd-partition, etcd-quorum-loss, etcd-snapshot-restore, freeze-then-partition, lb-failover, scheduler-leader-kill',
     );
     expect((err as UsageError).fix).to.include('npm run drill -- --list');
   });

@@ -5,6 +5,7 @@ export const COMPONENTS = [
   'kube-controller-manager',
   'kube-scheduler',
   'haproxy',
+  'keepalived',
   'coredns',
   'kwok',
   'toxiproxy',

@@ -1,6 +1,7 @@
 /** Text of the configuration files the local cluster's processes read. */
+import { VRRP } from '../../analysis/bounds.ts';
 import { UsageError } from '../../util/errors.ts';
-import type { Layout } from './config.ts';
+import type { Layout, LocalNode } from './config.ts';
 import { SAFE_PATH } from './state-root.ts';
 
 export interface HaproxyFiles {
@@ -15,7 +16,7 @@ export interface HaproxyFiles {
  * /readyz fails during an apiserver's shutdown delay while /healthz does not, so only /readyz
  * drains a backend in time. /healthz is an option, to show the difference.
  */
-export function haproxyConfig(layout: Layout, f: HaproxyFiles): string {
+export function haproxyConfig(layout: Layout, f: HaproxyFiles, binds: readonly string[]): string {
   const c = layout.config;
   for (const file of Object.values(f)) safePath(file);
   const servers = layout.nodes.map((n) => `  server ${n.name} ${n.ip}:6443`);
@@ -34,8 +35,7 @@ export function haproxyConfig(layout: Layout, f: HaproxyFiles): string {
     '  timeout server 1h',
     '',
     'frontend apiserver',
-    `  bind ${c.lbAddress}:${c.lbPort}`,
-    `  bind ${layout.bridgeIp}:${c.lbPort}`,
+    ...binds.map((address) => `  bind ${address}:${c.lbPort}`),
     '  default_backend apiservers',
     '',
     'backend apiservers',
@@ -44,6 +44,64 @@ export function haproxyConfig(layout: Layout, f: HaproxyFiles): string {
     '  http-check expect status 200',
     `  default-server check check-ssl verify required ca-file ${f.caFile} crt ${f.checkCertFile} inter ${c.haproxyInterMs}ms fall ${c.haproxyFall} rise ${c.haproxyRise} on-marked-down shutdown-sessions`,
     ...servers,
+    '',
+  ].join('\n');
+}
+
+const VRRP_ROUTER_ID = 51;
+/** lb-1 starts as the master; nopreempt keeps a returning lb-1 from taking the address back. */
+const PRIORITY_OF = [100, VRRP.backupPriority];
+
+/**
+ * keepalived's configuration for one of the pair: unicast advertisements to the other (no multicast
+ * needed on the bridge), both starting as backups so the higher priority wins the first election and
+ * nopreempt keeps the address where it is when the other returns. The script takes the address away
+ * from a node whose HAProxy stopped accepting connections.
+ */
+export function keepalivedConfig(layout: Layout, lb: LocalNode, checkScript: string): string {
+  safePath(checkScript);
+  const i = layout.lbNodes.findIndex((n) => n.name === lb.name);
+  const peers = layout.lbNodes.filter((n) => n.name !== lb.name);
+  return [
+    'global_defs {',
+    `  router_id ${layout.config.name}-${lb.name}`,
+    '  script_user root',
+    '}',
+    'vrrp_script haproxy_accepts {',
+    `  script "${checkScript}"`,
+    '  interval 1',
+    '  timeout 1',
+    '  fall 2',
+    '  rise 2',
+    '}',
+    'vrrp_instance control_plane {',
+    '  state BACKUP',
+    '  nopreempt',
+    '  interface eth0',
+    `  virtual_router_id ${VRRP_ROUTER_ID}`,
+    `  priority ${PRIORITY_OF[i]}`,
+    `  advert_int ${VRRP.advertMs / 1000}`,
+    `  unicast_src_ip ${lb.ip}`,
+    '  unicast_peer {',
+    ...peers.map((p) => `    ${p.ip}`),
+    '  }',
+    '  virtual_ipaddress {',
+    `    ${layout.vip}/${layout.prefix} dev eth0`,
+    '  }',
+    '  track_script {',
+    '    haproxy_accepts',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** The check keepalived runs in a load balancer's namespace: does its HAProxy accept a connection? */
+export function haproxyCheckScript(layout: Layout): string {
+  return [
+    '#!/bin/sh',
+    "# keepalived's check: this namespace's HAProxy accepts connections on the client port.",
+    `exec timeout 1 bash -c '</dev/tcp/127.0.0.1/${layout.config.lbPort}'`,
     '',
   ].join('\n');
 }

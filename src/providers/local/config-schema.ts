@@ -1,4 +1,4 @@
-import { ETCD_PEER_LINKS, LB_CHECKS } from '../../analysis/bounds.ts';
+import { ETCD_PEER_LINKS, LB_CHECKS, LOAD_BALANCERS } from '../../analysis/bounds.ts';
 import { z } from 'zod';
 import { problemCheck, strictObject, wholeNumber, whenValid } from '../../schema/building-blocks.ts';
 import { withValue } from '../../schema/messages.ts';
@@ -50,10 +50,16 @@ export const localConfigSchema = strictObject(
     subnet: z
       .string({ error: withValue('must be an IPv4 CIDR such as 10.213.0.0/24') })
       .superRefine(problemCheck(subnetProblem)),
-    /** Loopback address HAProxy listens on for clients. Default 127.0.0.1. */
+    /** Loopback address HAProxy listens on for clients (one load balancer). Default 127.0.0.1. */
     lbAddress: z.string({ error: loopback }).refine(isLoopbackAddress),
     /** Port of the load balancer (also served on the bridge address for in-cluster clients). Default 16443. */
     lbPort: wholeNumber(1024, 65535),
+    /**
+     * single: one HAProxy on the host, at lbAddress. vrrp-pair: two HAProxy instances in namespaces
+     * of their own (.21, .22) with keepalived moving a virtual IP (.20) to the one alive; clients
+     * use the virtual IP.
+     */
+    loadBalancers: z.enum(LOAD_BALANCERS, { error: withValue('must be "single" or "vrrp-pair"') }),
     /** stacked: each apiserver uses its local etcd member (kubeadm); external-all: every apiserver uses all three. */
     etcdTopology: z.enum(['stacked', 'external-all'], {
       error: withValue('must be "stacked" or "external-all"'),

@@ -15,6 +15,7 @@ export const LOCAL_DEFAULTS: LocalClusterConfig = {
   subnet: '10.213.0.0/24',
   lbAddress: '127.0.0.1',
   lbPort: 16443,
+  loadBalancers: 'single',
   etcdTopology: 'stacked',
   etcdHeartbeatMs: 100,
   etcdElectionTimeoutMs: 1000,
@@ -51,7 +52,16 @@ export interface Layout {
   prefix: number;
   dnsVip: string;
   nodes: LocalNode[];
+  /** The load-balancer pair's namespaces (vrrp-pair only; empty otherwise). */
+  lbNodes: LocalNode[];
+  /** The address the pair shares (vrrp-pair only). */
+  vip?: string;
   hostVeth: (node: NodeInfo) => string;
+}
+
+/** Where clients reach the apiservers: the one load balancer's loopback address, or the pair's virtual IP. */
+export function clientAddress(layout: Layout): string {
+  return layout.vip ?? layout.config.lbAddress;
 }
 
 export function layoutOf(config: LocalClusterConfig): Layout {
@@ -61,6 +71,12 @@ export function layoutOf(config: LocalClusterConfig): Layout {
     ip: hostInCidr(cidr, 10 + i),
     netns: netnsOf(config.name, `node-${i}`),
   }));
+  const pair = config.loadBalancers === 'vrrp-pair';
+  const lbNodes = (pair ? [1, 2] : []).map((i) => ({
+    name: `lb-${i}`,
+    ip: hostInCidr(cidr, 20 + i),
+    netns: netnsOf(config.name, `lb-${i}`),
+  }));
   return {
     config,
     dir: path.join(config.stateRoot, config.name),
@@ -69,7 +85,10 @@ export function layoutOf(config: LocalClusterConfig): Layout {
     prefix: cidr.prefix,
     dnsVip: hostInCidr(cidr, 10),
     nodes,
-    hostVeth: (n) => `${config.name}-${n.name.replace('node-', 'n')}`,
+    lbNodes,
+    ...(pair ? { vip: hostInCidr(cidr, 20) } : {}),
+    // khd-n1 for node-1, khd-l1 for lb-1: interface names hold 15 characters.
+    hostVeth: (n) => `${config.name}-${n.name.replace('node-', 'n').replace('lb-', 'l')}`,
   };
 }
 
@@ -83,6 +102,7 @@ export function boundsOf(c: LocalClusterConfig): FailoverBounds {
     lbCheck: c.haproxyCheck,
     apiserverShutdownDelayMs: c.apiserverShutdownDelayMs,
     etcdPeerLinks: c.etcdPeerLinks,
+    loadBalancers: c.loadBalancers,
   };
 }
 

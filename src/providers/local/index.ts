@@ -26,6 +26,7 @@ export class LocalProvider implements Provider {
     'cert-expiry',
     'peer-delay',
     'peer-loss',
+    'lb-down',
   ]);
   private readonly config: LocalClusterConfig;
 
@@ -55,7 +56,7 @@ export class LocalProvider implements Provider {
         req,
         info.bounds,
         'run the drill without --reuse-cluster (it starts a cluster as the scenario needs), or start one ' +
-          'with `npm run cluster -- up --haproxy-check <readyz|healthz> --shutdown-delay-ms <N> --etcd-peer-links <direct|proxied>`',
+          'with `npm run cluster -- up --haproxy-check <readyz|healthz> --shutdown-delay-ms <N> --etcd-peer-links <direct|proxied> --load-balancers <single|vrrp-pair>`',
       );
       progress(`reusing cluster ${info.name} at ${info.endpoints.apiServer}`);
       return this.clusterOf(info, req.components, async () => undefined);
@@ -69,6 +70,7 @@ export class LocalProvider implements Provider {
         ...(req.etcdTopology ? { etcdTopology: req.etcdTopology } : {}),
         ...(req.lbCheck ? { haproxyCheck: req.lbCheck } : {}),
         ...(req.etcdPeerLinks ? { etcdPeerLinks: req.etcdPeerLinks } : {}),
+        ...(req.loadBalancers ? { loadBalancers: req.loadBalancers } : {}),
         ...(req.apiserverShutdownDelayMs !== undefined
           ? { apiserverShutdownDelayMs: req.apiserverShutdownDelayMs }
           : {}),

@@ -20,6 +20,7 @@ import type {
 } from '../provider.ts';
 import { LocalControl } from './control.ts';
 import { residentMemoryOf } from './resident-memory.ts';
+import { downLoadBalancer, healLeftoverLbFaults } from './lb-pair.ts';
 import { delayPeerLinks, healLeftoverPeerFaults, losePeerPackets } from './peer-links.ts';
 import { expireServingCert, rotateLeftoverServingCert } from './serving-cert.ts';
 import { clusterStatus } from './status.ts';
@@ -66,6 +67,7 @@ export class LocalCluster implements AcquiredCluster {
       delayPeerLinks: (members, latencyMs, jitterMs) =>
         delayPeerLinks(this.info, members, latencyMs, jitterMs),
       losePeerPackets: (members, percent) => losePeerPackets(this.info, members, percent),
+      downLoadBalancer: (target) => downLoadBalancer(this.info, this.control, target),
     };
   }
 
@@ -98,7 +100,9 @@ export class LocalCluster implements AcquiredCluster {
   }
 
   async healLeftovers(): Promise<string[]> {
-    const undone = await this.control.healLeftovers();
+    // A load balancer's link first: its held processes, released next, start on a live link.
+    const undone = await healLeftoverLbFaults(this.info);
+    undone.push(...(await this.control.healLeftovers()));
     // After the processes: the rotation waits for every apiserver to serve the new certificate.
     undone.push(...(await healLeftoverPeerFaults(this.info)));
     const rotated = await rotateLeftoverServingCert(this.info);

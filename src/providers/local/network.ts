@@ -37,7 +37,7 @@ export async function checkNetworkFree(layout: Layout): Promise<void> {
     );
   }
   const namespaces = (await run('ip', ['netns', 'list'], { installHint: IP_HINT })).stdout;
-  for (const n of layout.nodes) {
+  for (const n of [...layout.nodes, ...layout.lbNodes]) {
     if (new RegExp(`^${n.netns}( |$)`, 'm').test(namespaces)) {
       throw new EnvironmentError(
         `network namespace ${n.netns} already exists`,
@@ -67,7 +67,7 @@ export async function addRule(
 }
 
 /**
- * Bridge on the host, one namespace per node with a veth into the bridge.
+ * Bridge on the host, one namespace per node (and per load balancer of a pair) with a veth into the bridge.
  * The host keeps the bridge address so it can reach every node; nothing is
  * routed beyond the bridge.
  */
@@ -85,7 +85,7 @@ export async function createNetwork(layout: Layout, state: ClusterState): Promis
     chain: 'FORWARD',
     args: ['-i', bridge, '-o', bridge, ...comment, '-j', 'ACCEPT'],
   });
-  for (const node of layout.nodes) {
+  for (const node of [...layout.nodes, ...layout.lbNodes]) {
     const ns = node.netns;
     const hostEnd = layout.hostVeth(node);
     recordResource(dir, state, { kind: 'netns', name: ns });

@@ -7,7 +7,13 @@ import { CLUSTER_DOMAIN, KUBERNETES_SERVICE_IP } from './specs.ts';
 export function pkiSpecOf(layout: Layout): PkiSpec {
   return {
     nodes: layout.nodes.map((n) => ({ name: n.name, ip: n.ip })),
-    loadBalancerAddresses: [layout.config.lbAddress, layout.bridgeIp, 'localhost'],
+    loadBalancerAddresses: [
+      layout.config.lbAddress,
+      layout.bridgeIp,
+      // A pair's virtual IP, and each one's own address (asked directly by `cluster status`).
+      ...(layout.vip ? [layout.vip, ...layout.lbNodes.map((n) => n.ip)] : []),
+      'localhost',
+    ],
     kubernetesServiceIp: KUBERNETES_SERVICE_IP,
     clusterDomain: CLUSTER_DOMAIN,
     lifetimeDays: layout.config.certLifetimeDays,

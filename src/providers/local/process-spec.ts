@@ -67,7 +67,7 @@ export function logFileOf(clusterDir: string, id: string): string {
   return path.join(clusterDir, 'logs', `${id.replace('@', '-')}.log`);
 }
 
-/** HAProxy's admin socket in the cluster's directory. */
-export function lbStatsSocketOf(clusterDir: string): string {
-  return path.join(clusterDir, 'haproxy.sock');
+/** HAProxy's admin socket in the cluster's directory (one per load balancer of a pair). */
+export function lbStatsSocketOf(clusterDir: string, lb?: string): string {
+  return path.join(clusterDir, lb ? `haproxy-${lb}.sock` : 'haproxy.sock');
 }

@@ -2,7 +2,7 @@
  * The local provider: a kubeadm-style stacked HA control plane on this
  * machine, each node a network namespace, every part a real upstream binary.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Components } from '../../components/components.ts';
@@ -22,12 +22,13 @@ import {
   boundsOf,
   binaryOf,
   COMPONENTS,
+  clientAddress,
   layoutOf,
   resolveLocalConfig,
   type Layout,
   type LocalClusterConfig,
 } from './config.ts';
-import { corefile, haproxyConfig, kwokStages } from './config-files.ts';
+import { corefile, haproxyCheckScript, haproxyConfig, keepalivedConfig, kwokStages } from './config-files.ts';
 import { lbStatsSocketOf, logFileOf, specId } from './process-spec.ts';
 import { addRule, checkNetworkFree, createNetwork } from './network.ts';
 import { peerLinkRules, toxiproxyApi, toxiproxyConfig, toxiproxyReady } from './peer-links.ts';
@@ -63,7 +64,7 @@ export async function up(opts: UpOptions): Promise<ClusterInfo> {
   const config = resolveLocalConfig(opts.config);
   const layout = layoutOf(config);
   await clearOrRefuse(layout);
-  if (!(await portFree(config.lbAddress, config.lbPort))) {
+  if (config.loadBalancers === 'single' && !(await portFree(config.lbAddress, config.lbPort))) {
     throw new EnvironmentError(
       `port ${config.lbAddress}:${config.lbPort} (the load balancer) is in use`,
       'stop what listens there, or choose another port with --lb-port',
@@ -205,11 +206,16 @@ async function build(
   const { config, dir } = layout;
   const bin = binaries(opts.components);
   const kubectl = opts.components.path('kubectl');
-  const lbUrl = `https://${config.lbAddress}:${config.lbPort}`;
-  const lbUrlInCluster = `https://${layout.bridgeIp}:${config.lbPort}`;
+  const lbUrl = `https://${clientAddress(layout)}:${config.lbPort}`;
+  // The one load balancer also listens on the bridge for in-cluster clients; a pair's virtual IP serves both.
+  const lbUrlInCluster = layout.vip ? lbUrl : `https://${layout.bridgeIp}:${config.lbPort}`;
 
   interrupt.check();
-  progress('network: bridge, three node namespaces');
+  progress(
+    layout.vip
+      ? 'network: bridge, three node namespaces, two load-balancer namespaces'
+      : 'network: bridge, three node namespaces',
+  );
   await createNetwork(layout, state);
 
   interrupt.check();
@@ -301,14 +307,15 @@ async function build(
   // Started once its backends answer: HAProxy takes a server as up until its checks fail, so it
   // serves at once, instead of marking every backend down first and waiting out `rise` checks.
   interrupt.check();
-  progress('haproxy: starting');
-  addProcesses(
+  progress(layout.vip ? 'haproxy x2, keepalived x2: starting' : 'haproxy: starting');
+  addProcesses(dir, '15-load-balancer', loadBalancerSpecs(layout, bin), supervisor);
+  await waitFor(
+    layout.vip ? `virtual IP ${layout.vip} /readyz` : 'load balancer /readyz',
+    deadline,
+    () => apiserverReady(lbUrl, adminTls),
     dir,
-    '15-load-balancer',
-    [specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg'))],
-    supervisor,
+    interrupt,
   );
-  await waitFor('load balancer /readyz', deadline, () => apiserverReady(lbUrl, adminTls), dir, interrupt);
 
   interrupt.check();
   progress('bootstrap: CoreDNS RBAC, fake worker nodes');
@@ -384,7 +391,8 @@ async function build(
     etcdTopology: config.etcdTopology,
     dir,
     evidence: {
-      lbStatsSocket: lbStatsSocketOf(dir),
+      // A pair's two stats sockets are not read: which one serves changes with the fault.
+      ...(layout.vip ? {} : { lbStatsSocket: lbStatsSocketOf(dir) }),
       etcdLogOf: Object.fromEntries(
         layout.nodes.map((n) => [n.name, logFileOf(dir, specId('etcd', n.name))]),
       ),
@@ -394,6 +402,20 @@ async function build(
   };
   writeFileAtomic(path.join(dir, 'cluster.json'), JSON.stringify(info, null, 2));
   return info;
+}
+
+/** The one HAProxy on the host, or a pair's two HAProxy and two keepalived in their namespaces. */
+function loadBalancerSpecs(layout: Layout, bin: specs.Binaries) {
+  const { dir } = layout;
+  if (!layout.vip) return [specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg'))];
+  return layout.lbNodes.flatMap((lb) => [
+    specs.haproxySpec(layout, bin, path.join(dir, `haproxy-${lb.name}.cfg`), lb),
+    specs.keepalivedSpec(layout, bin, lb, {
+      config: path.join(dir, `keepalived-${lb.name}.conf`),
+      pid: path.join(dir, `keepalived-${lb.name}.pid`),
+      vrrpPid: path.join(dir, `keepalived-vrrp-${lb.name}.pid`),
+    }),
+  ]);
 }
 
 /** CoreDNS runs on the first two nodes, as two replicas of a Deployment spread over masters would. */
@@ -455,14 +477,32 @@ async function writeFiles(
     checkPem,
     readFileSync(pki.loadBalancerCheck.cert, 'utf8') + readFileSync(pki.loadBalancerCheck.key, 'utf8'),
   );
-  writeFileAtomic(
-    path.join(dir, 'haproxy.cfg'),
-    haproxyConfig(layout, {
-      caFile: pki.ca.cert,
-      checkCertFile: checkPem,
-      statsSocket: lbStatsSocketOf(dir),
-    }),
-  );
+  const haproxyFiles = (lb?: string) => ({
+    caFile: pki.ca.cert,
+    checkCertFile: checkPem,
+    statsSocket: lbStatsSocketOf(dir, lb),
+  });
+  if (layout.vip) {
+    const checkScript = path.join(dir, 'keepalived-check.sh');
+    writeFileAtomic(checkScript, haproxyCheckScript(layout));
+    chmodSync(checkScript, 0o700);
+    for (const lb of layout.lbNodes) {
+      // Every address of its namespace: its own, and the virtual IP whenever it holds it.
+      writeFileAtomic(
+        path.join(dir, `haproxy-${lb.name}.cfg`),
+        haproxyConfig(layout, haproxyFiles(lb.name), ['0.0.0.0']),
+      );
+      writeFileAtomic(
+        path.join(dir, `keepalived-${lb.name}.conf`),
+        keepalivedConfig(layout, lb, checkScript),
+      );
+    }
+  } else {
+    writeFileAtomic(
+      path.join(dir, 'haproxy.cfg'),
+      haproxyConfig(layout, haproxyFiles(), [config.lbAddress, layout.bridgeIp]),
+    );
+  }
   corednsNodes(layout).forEach((n, i) =>
     writeFileAtomic(
       path.join(dir, `Corefile-${i}`),

@@ -34,6 +34,7 @@ export interface Binaries {
   'kube-controller-manager': string;
   'kube-scheduler': string;
   haproxy: string;
+  keepalived: string;
   coredns: string;
   kwok: string;
   toxiproxy: string;
@@ -184,15 +185,47 @@ export function schedulerSpec(layout: Layout, bin: Binaries, p: ClusterPaths, no
   };
 }
 
-export function haproxySpec(layout: Layout, bin: Binaries, configFile: string): ProcessSpec {
+/** The one load balancer on the host, or (with `lb`) one of a pair in its own namespace. */
+export function haproxySpec(layout: Layout, bin: Binaries, configFile: string, lb?: LocalNode): ProcessSpec {
   return {
-    id: specId('haproxy', 'host'),
+    id: specId('haproxy', lb?.name ?? 'host'),
     component: 'haproxy',
-    node: 'host',
+    node: lb?.name ?? 'host',
+    ...(lb ? { netns: lb.netns, hostname: lb.name } : {}),
     command: bin.haproxy,
     restart: restartOf(layout, 'haproxy'),
     // -db: stay in the foreground so the supervisor owns the process.
     args: ['-db', '-f', configFile],
+  };
+}
+
+/** VRRP for one load balancer of a pair, in its namespace. */
+export function keepalivedSpec(
+  layout: Layout,
+  bin: Binaries,
+  lb: LocalNode,
+  files: { config: string; pid: string; vrrpPid: string },
+): ProcessSpec {
+  return {
+    id: specId('keepalived', lb.name),
+    component: 'keepalived',
+    node: lb.name,
+    netns: lb.netns,
+    hostname: lb.name,
+    command: bin.keepalived,
+    restart: restartOf(layout, 'keepalived'),
+    // Foreground, VRRP only (no IPVS here), logs on stdout; pid files of its own, so two can run.
+    args: [
+      '--dont-fork',
+      '--log-console',
+      '--vrrp',
+      '-f',
+      files.config,
+      '-p',
+      files.pid,
+      '-r',
+      files.vrrpPid,
+    ],
   };
 }
 

@@ -2,6 +2,8 @@ import { loadTls } from '../../util/tls-client.ts';
 import { apiserverReady, etcdStatus, httpOk, leaseHolder, selfSignedHealthz } from '../../cluster/health.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import type { ClusterStatus, ComponentStatus } from '../provider.ts';
+import { vipHolder } from './lb-pair.ts';
+import { layoutOfCluster } from './state.ts';
 import { readProcessTable } from './supervisor-client.ts';
 
 /** Asks every component how it is, the way its own health endpoint answers. */
@@ -21,6 +23,9 @@ export async function clusterStatus(info: ClusterInfo): Promise<ClusterStatus> {
   const leaderId = [...etcd.values()].find((s) => s && s.leader !== '0')?.leader;
   const kcmHolder = await leaseHolder(info.endpoints.apiServer, admin, 'kube-controller-manager');
   const schedHolder = await leaseHolder(info.endpoints.apiServer, admin, 'kube-scheduler');
+
+  const layout = layoutOfCluster(info.dir);
+  const holder = layout.vip ? await vipHolder(layout) : undefined;
 
   const rows: ComponentStatus[] = [];
   for (const p of table?.processes ?? []) {
@@ -56,9 +61,17 @@ export async function clusterStatus(info: ClusterInfo): Promise<ClusterStatus> {
         detail = `/healthz ${healthy ? 'ok' : 'failing'}, ${role}`;
         break;
       }
-      case 'haproxy':
-        healthy = await apiserverReady(info.endpoints.apiServer, admin);
+      case 'haproxy': {
+        // One of a pair is asked at its own address: the virtual IP reaches only the one holding it.
+        const lb = layout.lbNodes.find((n) => n.name === p.node);
+        const port = new URL(info.endpoints.apiServer).port;
+        healthy = await apiserverReady(lb ? `https://${lb.ip}:${port}` : info.endpoints.apiServer, admin);
         detail = healthy ? '/readyz through it ok' : '/readyz through it failing';
+        break;
+      }
+      case 'keepalived':
+        healthy = p.state === 'running';
+        detail = holder?.name === p.node ? `holds the virtual IP ${layout.vip}` : 'standby';
         break;
       case 'coredns':
         healthy = await httpOk(`http://${node?.ip}:8181/ready`);
