@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AnalysisFigures } from '../src/analysis/analyze.ts';
+import type { TimelineEvent } from '../src/observe/timeline.ts';
 import { median } from '../src/analysis/median.ts';
 import { repoRoot } from '../src/components/manifest.ts';
 import { parseReport } from '../src/report/json.ts';
@@ -40,8 +41,17 @@ function ownFigures(a: AnalysisFigures): Record<string, number | null> {
   return own;
 }
 
+/** What a fault reported of itself at its heal: when a pair's virtual IP moved. */
+function faultFigures(events: readonly TimelineEvent[]): Record<string, number | null> {
+  const moved = events.find((e) => e.kind === 'fault-heal' && e.data && 'virtualIpMovedAfterMs' in e.data);
+  if (!moved) return {};
+  const ms = moved.data!.virtualIpMovedAfterMs;
+  return { 'virtual IP moved': typeof ms === 'number' ? ms / 1000 : null };
+}
+
 function figuresOf(reportFile: string, exitCode: number): RunFigures {
-  const a = parseReport(readFileSync(reportFile, 'utf8')).analysis;
+  const report = parseReport(readFileSync(reportFile, 'utf8'));
+  const a = report.analysis;
   const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : ms / 1000);
   return {
     exitCode,
@@ -52,7 +62,7 @@ function figuresOf(reportFile: string, exitCode: number): RunFigures {
       (name) => a?.intervals.find((i) => i.name === name)?.api.latency?.p99Ms ?? null,
     ),
     lostWrites: a?.writes.lost.length ?? 0,
-    own: a ? ownFigures(a) : {},
+    own: { ...(a ? ownFigures(a) : {}), ...faultFigures(report.timeline.events) },
   };
 }
 

@@ -516,8 +516,15 @@ export function expectLbFailover(d: Drill): void {
   expect(d.analysis.writes.lost).to.deep.equal([]);
 }
 
+/** An apiserver killed with no central load balancer: the host's own routes around it as one would. */
+export function expectLbPerNode(d: Drill): void {
+  expect(d.report.cluster.bounds.loadBalancers).to.equal('per-node');
+  expectApiserverKill(d);
+}
+
 export const EXPECTATIONS: Record<string, (d: Drill) => void> = {
   'lb-failover': expectLbFailover,
+  'lb-per-node': expectLbPerNode,
   'etcd-latency': expectEtcdLatency,
   'etcd-loss': expectEtcdLoss,
   'cert-expiry': expectCertExpiry,

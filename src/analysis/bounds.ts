@@ -26,8 +26,11 @@ export type LbCheck = (typeof LB_CHECKS)[number];
 export const ETCD_PEER_LINKS = ['direct', 'proxied'] as const;
 export type EtcdPeerLinks = (typeof ETCD_PEER_LINKS)[number];
 
-/** single: one HAProxy; vrrp-pair: two, with keepalived moving a virtual IP to the one alive. */
-export const LOAD_BALANCERS = ['single', 'vrrp-pair'] as const;
+/**
+ * single: one HAProxy for every client; vrrp-pair: two, with keepalived moving a virtual IP to the
+ * one alive; per-node: no central one, every client's node has its own to all apiservers.
+ */
+export const LOAD_BALANCERS = ['single', 'vrrp-pair', 'per-node'] as const;
 export type LoadBalancers = (typeof LOAD_BALANCERS)[number];
 
 /**

@@ -242,9 +242,10 @@ function clusterSettingsOf(
   const needs = scenarioNeeds(s.faults).map((n) => n.capability);
   // A fault that slows peer links needs the links to run through proxies; one that takes a load
   // balancer down needs a pair of them.
+  const loadBalancers = s.cluster.loadBalancers ?? (needs.includes('lb-down') ? 'vrrp-pair' : undefined);
   return {
     ...(needs.includes('peer-delay') ? { etcdPeerLinks: 'proxied' as const } : {}),
-    ...(needs.includes('lb-down') ? { loadBalancers: 'vrrp-pair' as const } : {}),
+    ...(loadBalancers ? { loadBalancers } : {}),
     ...(lbHealthCheck ? { lbCheck: lbHealthCheck } : {}),
     ...(apiserverShutdownDelaySeconds !== undefined
       ? { apiserverShutdownDelayMs: Math.round(apiserverShutdownDelaySeconds * 1000) }

@@ -5,7 +5,7 @@
  * Every message reads `path: message` with the offending value, what is allowed and the fix.
  */
 import { z } from 'zod';
-import { LB_CHECKS } from '../analysis/bounds.ts';
+import { LB_CHECKS, LOAD_BALANCERS } from '../analysis/bounds.ts';
 import { DEFAULT_SLOS } from '../analysis/verdict.ts';
 import { faultSpecSchema, FAULT_KINDS } from '../faults/registry.ts';
 import { show } from '../util/show.ts';
@@ -114,6 +114,13 @@ const clusterSchema = section({
       "The apiservers' endpoint the load balancer checks: readyz (fails during an apiserver's shutdown delay, " +
         'so the balancer drains it) or healthz (does not). Default: what the provider configures (local: ' +
         'readyz; kind: healthz, which kind configures and the tool cannot change).',
+    ),
+  loadBalancers: choice(LOAD_BALANCERS, 'load-balancer setup')
+    .optional()
+    .describe(
+      'How clients reach the apiservers: single (one HAProxy for every client), vrrp-pair (two sharing a ' +
+        'virtual IP by VRRP; what an lb-down fault needs, and asks for by itself) or per-node (no central ' +
+        'one: every node has its own on its loopback, to all apiservers). Default single; local provider only.',
     ),
   apiserverShutdownDelaySeconds: duration(
     's',
@@ -244,6 +251,13 @@ function crossChecks(
         ['load', field],
         `${s.load[field]} must be shorter than every phase, and phases.${key} is ${seconds}s`,
       );
+  // A load balancer of a pair can be taken down only where there is a pair.
+  const lbs = s.cluster.loadBalancers;
+  if (lbs !== undefined && lbs !== 'vrrp-pair' && s.faults.some((f) => f.kind === 'lb-down'))
+    add(
+      ['cluster', 'loadBalancers'],
+      `"${lbs}" has no load balancer an lb-down fault can take down: it needs "vrrp-pair" (or leave it out)`,
+    );
   // Each check only on what passed the one before, as the user fixes them in this order.
   if (ctx.issues.length > 0) return;
   // A slow request must be tellable from a timed-out one.

@@ -171,6 +171,24 @@ describe('drills end to end on the local provider', function () {
     expect(broken?.detail, 'the watch broke at its liveness check').to.match(/ECONNRESET|broken/);
   });
 
+  it("lb-per-node: each node's own load balancer takes the killed apiserver out by its own checks", async () => {
+    const r = await drill('lb-per-node', [...SHORT, '--keep-cluster']);
+    try {
+      const d = { report: r.report, analysis: r.report.analysis!, timeline: r.timeline };
+      expectSoundDrill(d);
+      EXPECTATIONS['lb-per-node']!(d);
+      // Each node's balancer, on that node's loopback, saw node-1's apiserver go by itself.
+      for (const n of layout.nodes) {
+        const log = readFileSync(path.join(layout.dir, 'logs', `haproxy-${n.name}.log`), 'utf8');
+        expect(log, n.name).to.match(/Server apiservers\/node-1 is DOWN/);
+      }
+      const status = await cli('cluster', ['status'], 120_000);
+      expect(status.stdout).to.match(/haproxy\s+node-2\s.*node-local, 3 of 3 apiservers up/);
+    } finally {
+      await cli('cluster', ['down'], 300_000);
+    }
+  });
+
   it('etcd-snapshot-restore: the lost-write check names exactly the writes the snapshot did not hold', async () => {
     const r = await drill('etcd-snapshot-restore');
     await expectSoundRun(r, 'etcd-snapshot-restore');

@@ -121,6 +121,6 @@ describe('a load-balancer pair sharing a virtual IP', () => {
   it('refuses a load-balancer setting it does not know, naming the value and the choices', () => {
     expect(() =>
       resolveLocalConfig({ loadBalancers: 'keepalived' as never }, 'command line', () => '--load-balancers'),
-    ).to.throw('"keepalived" must be "single" or "vrrp-pair"');
+    ).to.throw('"keepalived" must be "single", "vrrp-pair" or "per-node"');
   });
 });

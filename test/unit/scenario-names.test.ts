@@ -10,7 +10,7 @@ import { UsageError } from '../../src/util/errors.ts';
 const SHIPPED =
   'apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, cert-expiry, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, ' +
   'etcd-latency, etcd-leader-kill, etcd-loss, etcd-partition, etcd-quorum-loss, etcd-snapshot-restore, freeze-then-partition, ' +
-  'lb-failover, scheduler-leader-kill';
+  'lb-failover, lb-per-node, scheduler-leader-kill';
 
 async function refusal(nameOrPath: string, cwd: string): Promise<UsageError> {
   const err = await loadScenario(nameOrPath, { cwd }).catch((e: unknown) => e);

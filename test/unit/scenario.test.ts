@@ -89,6 +89,20 @@ describe('scenario validation', () => {
     ]);
   });
 
+  it('takes a load balancer down only where there is a pair of them', () => {
+    const lbDown = { faults: [{ kind: 'lb-down' }] };
+    expect(problemsOf(withChanges({ ...lbDown, cluster: { loadBalancers: 'per-node' } }))).to.deep.equal([
+      'cluster.loadBalancers: "per-node" has no load balancer an lb-down fault can take down: it needs "vrrp-pair" (or leave it out)',
+    ]);
+    expect(checkScenario(withChanges({ ...lbDown, cluster: { loadBalancers: 'vrrp-pair' } })).ok).to.equal(
+      true,
+    );
+    expect(checkScenario(withChanges(lbDown)).ok).to.equal(true);
+    expect(problemsOf(withChanges({ cluster: { loadBalancers: 'keepalived' } }))).to.deep.equal([
+      'cluster.loadBalancers: "keepalived" is not a known load-balancer setup; known: single, vrrp-pair, per-node',
+    ]);
+  });
+
   it('aims each fault at one role, picked by keyword or by name', () => {
     const faults = [
       { kind: 'kill', apiserver: 'any' },
@@ -342,6 +356,7 @@ const SHIPPED_FAULTS: Record<string, unknown[]> = {
     { kind: 'isolate', etcd: 'leader', at: 4, for: 6 },
   ],
   'lb-failover': [{ kind: 'lb-down', loadBalancer: 'active' }],
+  'lb-per-node': [{ kind: 'kill', apiserver: 'node-1' }],
   'scheduler-leader-kill': [{ kind: 'kill', scheduler: 'leader' }],
 };
 
@@ -386,7 +401,7 @@ describe('loadScenario', () => {
     const err = await loadScenario('etcd-partiton').catch((e: unknown) => e);
     expect(err).to.be.instanceOf(UsageError);
     expect((err as UsageError).message).to.equal(
-      'unknown scenario "etcd-partiton"; known: apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, cert-expiry, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, etcd-latency, etcd-leader-kill, etcd-loss, etcd-partition, etcd-quorum-loss, etcd-snapshot-restore, freeze-then-partition, lb-failover, scheduler-leader-kill',
+      'unknown scenario "etcd-partiton"; known: apiserver-freeze, apiserver-graceful, apiserver-graceful-healthz, apiserver-kill, cert-expiry, controller-manager-leader-kill, coredns-kill, etcd-follower-kill, etcd-latency, etcd-leader-kill, etcd-loss, etcd-partition, etcd-quorum-loss, etcd-snapshot-restore, freeze-then-partition, lb-failover, lb-per-node, scheduler-leader-kill',
     );
     expect((err as UsageError).fix).to.include('npm run drill -- --list');
   });

@@ -57,9 +57,12 @@ export const localConfigSchema = strictObject(
     /**
      * single: one HAProxy on the host, at lbAddress. vrrp-pair: two HAProxy instances in namespaces
      * of their own (.21, .22) with keepalived moving a virtual IP (.20) to the one alive; clients
-     * use the virtual IP.
+     * use the virtual IP. per-node: no central one; the host's HAProxy at lbAddress serves the host's
+     * clients only, and each node runs its own on its loopback for the clients inside it (CoreDNS).
      */
-    loadBalancers: z.enum(LOAD_BALANCERS, { error: withValue('must be "single" or "vrrp-pair"') }),
+    loadBalancers: z.enum(LOAD_BALANCERS, {
+      error: withValue('must be "single", "vrrp-pair" or "per-node"'),
+    }),
     /** stacked: each apiserver uses its local etcd member (kubeadm); external-all: every apiserver uses all three. */
     etcdTopology: z.enum(['stacked', 'external-all'], {
       error: withValue('must be "stacked" or "external-all"'),

@@ -59,9 +59,18 @@ export interface Layout {
   hostVeth: (node: NodeInfo) => string;
 }
 
-/** Where clients reach the apiservers: the one load balancer's loopback address, or the pair's virtual IP. */
+/** Where clients on the host reach the apiservers: the host's load balancer on loopback, or the pair's virtual IP. */
 export function clientAddress(layout: Layout): string {
   return layout.vip ?? layout.config.lbAddress;
+}
+
+/**
+ * Where clients inside the nodes (CoreDNS) reach the apiservers: the central load balancer on the
+ * bridge, the pair's virtual IP, or, per node, the one on the node's own loopback.
+ */
+export function inClusterAddress(layout: Layout): string {
+  if (layout.vip) return layout.vip;
+  return layout.config.loadBalancers === 'per-node' ? '127.0.0.1' : layout.bridgeIp;
 }
 
 export function layoutOf(config: LocalClusterConfig): Layout {

@@ -23,6 +23,7 @@ import {
   binaryOf,
   COMPONENTS,
   clientAddress,
+  inClusterAddress,
   layoutOf,
   resolveLocalConfig,
   type Layout,
@@ -207,8 +208,7 @@ async function build(
   const bin = binaries(opts.components);
   const kubectl = opts.components.path('kubectl');
   const lbUrl = `https://${clientAddress(layout)}:${config.lbPort}`;
-  // The one load balancer also listens on the bridge for in-cluster clients; a pair's virtual IP serves both.
-  const lbUrlInCluster = layout.vip ? lbUrl : `https://${layout.bridgeIp}:${config.lbPort}`;
+  const lbUrlInCluster = `https://${inClusterAddress(layout)}:${config.lbPort}`;
 
   interrupt.check();
   progress(
@@ -404,10 +404,19 @@ async function build(
   return info;
 }
 
-/** The one HAProxy on the host, or a pair's two HAProxy and two keepalived in their namespaces. */
+/**
+ * The one HAProxy on the host (with one more in each node for per-node), or a pair's two HAProxy and
+ * two keepalived in their namespaces.
+ */
 function loadBalancerSpecs(layout: Layout, bin: specs.Binaries) {
   const { dir } = layout;
-  if (!layout.vip) return [specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg'))];
+  const host = specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg'));
+  if (layout.config.loadBalancers === 'per-node')
+    return [
+      host,
+      ...layout.nodes.map((n) => specs.haproxySpec(layout, bin, path.join(dir, `haproxy-${n.name}.cfg`), n)),
+    ];
+  if (!layout.vip) return [host];
   return layout.lbNodes.flatMap((lb) => [
     specs.haproxySpec(layout, bin, path.join(dir, `haproxy-${lb.name}.cfg`), lb),
     specs.keepalivedSpec(layout, bin, lb, {
@@ -497,6 +506,14 @@ async function writeFiles(
         keepalivedConfig(layout, lb, checkScript),
       );
     }
+  } else if (config.loadBalancers === 'per-node') {
+    // The host's for the host's clients only; each node's on its own loopback for the clients inside it.
+    writeFileAtomic(path.join(dir, 'haproxy.cfg'), haproxyConfig(layout, haproxyFiles(), [config.lbAddress]));
+    for (const n of layout.nodes)
+      writeFileAtomic(
+        path.join(dir, `haproxy-${n.name}.cfg`),
+        haproxyConfig(layout, haproxyFiles(n.name), ['127.0.0.1']),
+      );
   } else {
     writeFileAtomic(
       path.join(dir, 'haproxy.cfg'),

@@ -185,7 +185,7 @@ export function schedulerSpec(layout: Layout, bin: Binaries, p: ClusterPaths, no
   };
 }
 
-/** The one load balancer on the host, or (with `lb`) one of a pair in its own namespace. */
+/** The load balancer on the host, or (with `lb`) one in a namespace: of a pair, or a node's own. */
 export function haproxySpec(layout: Layout, bin: Binaries, configFile: string, lb?: LocalNode): ProcessSpec {
   return {
     id: specId('haproxy', lb?.name ?? 'host'),

@@ -2,7 +2,9 @@ import { loadTls } from '../../util/tls-client.ts';
 import { apiserverReady, etcdStatus, httpOk, leaseHolder, selfSignedHealthz } from '../../cluster/health.ts';
 import type { ClusterInfo } from '../../cluster/topology.ts';
 import type { ClusterStatus, ComponentStatus } from '../provider.ts';
+import { askHaproxy, parseShowStat } from '../../observe/evidence/lb-status.ts';
 import { vipHolder } from './lb-pair.ts';
+import { lbStatsSocketOf } from './process-spec.ts';
 import { layoutOfCluster } from './state.ts';
 import { readProcessTable } from './supervisor-client.ts';
 
@@ -62,6 +64,13 @@ export async function clusterStatus(info: ClusterInfo): Promise<ClusterStatus> {
         break;
       }
       case 'haproxy': {
+        if (node) {
+          // A node's own balancer listens on the node's loopback only: asked for its view instead.
+          const up = await backendsUp(lbStatsSocketOf(info.dir, p.node));
+          healthy = up > 0;
+          detail = `node-local, ${up} of ${info.nodes.length} apiservers up`;
+          break;
+        }
         // One of a pair is asked at its own address: the virtual IP reaches only the one holding it.
         const lb = layout.lbNodes.find((n) => n.name === p.node);
         const port = new URL(info.endpoints.apiServer).port;
@@ -100,4 +109,10 @@ export async function clusterStatus(info: ClusterInfo): Promise<ClusterStatus> {
     etcdLeader: leaderId ? idToNode.get(leaderId) : undefined,
     rows,
   };
+}
+
+/** How many apiservers a HAProxy has up, by its own stats; 0 when it does not answer. */
+async function backendsUp(socket: string): Promise<number> {
+  const stats = await askHaproxy(socket, 'show stat').catch(() => '');
+  return parseShowStat(stats).filter((r) => r.proxy === 'apiservers' && r.status.startsWith('UP')).length;
 }
