@@ -2,7 +2,7 @@
  * The local provider: a kubeadm-style stacked HA control plane on this
  * machine, each node a network namespace, every part a real upstream binary.
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Components } from '../../components/components.ts';
@@ -29,7 +29,8 @@ import {
   type Layout,
   type LocalClusterConfig,
 } from './config.ts';
-import { corefile, haproxyCheckScript, haproxyConfig, keepalivedConfig, kwokStages } from './config-files.ts';
+import { corefile, kwokStages } from './config-files.ts';
+import { loadBalancerSpecs, loadBalancerWords, writeLoadBalancerFiles } from './load-balancers.ts';
 import { lbStatsSocketOf, logFileOf, specId } from './process-spec.ts';
 import { addRule, checkNetworkFree, createNetwork } from './network.ts';
 import { peerLinkRules, toxiproxyApi, toxiproxyConfig, toxiproxyReady } from './peer-links.ts';
@@ -65,7 +66,7 @@ export async function up(opts: UpOptions): Promise<ClusterInfo> {
   const config = resolveLocalConfig(opts.config);
   const layout = layoutOf(config);
   await clearOrRefuse(layout);
-  if (config.loadBalancers === 'single' && !(await portFree(config.lbAddress, config.lbPort))) {
+  if (config.loadBalancers !== 'vrrp-pair' && !(await portFree(config.lbAddress, config.lbPort))) {
     throw new EnvironmentError(
       `port ${config.lbAddress}:${config.lbPort} (the load balancer) is in use`,
       'stop what listens there, or choose another port with --lb-port',
@@ -307,7 +308,7 @@ async function build(
   // Started once its backends answer: HAProxy takes a server as up until its checks fail, so it
   // serves at once, instead of marking every backend down first and waiting out `rise` checks.
   interrupt.check();
-  progress(layout.vip ? 'haproxy x2, keepalived x2: starting' : 'haproxy: starting');
+  progress(`${loadBalancerWords(layout)}: starting`);
   addProcesses(dir, '15-load-balancer', loadBalancerSpecs(layout, bin), supervisor);
   await waitFor(
     layout.vip ? `virtual IP ${layout.vip} /readyz` : 'load balancer /readyz',
@@ -404,29 +405,6 @@ async function build(
   return info;
 }
 
-/**
- * The one HAProxy on the host (with one more in each node for per-node), or a pair's two HAProxy and
- * two keepalived in their namespaces.
- */
-function loadBalancerSpecs(layout: Layout, bin: specs.Binaries) {
-  const { dir } = layout;
-  const host = specs.haproxySpec(layout, bin, path.join(dir, 'haproxy.cfg'));
-  if (layout.config.loadBalancers === 'per-node')
-    return [
-      host,
-      ...layout.nodes.map((n) => specs.haproxySpec(layout, bin, path.join(dir, `haproxy-${n.name}.cfg`), n)),
-    ];
-  if (!layout.vip) return [host];
-  return layout.lbNodes.flatMap((lb) => [
-    specs.haproxySpec(layout, bin, path.join(dir, `haproxy-${lb.name}.cfg`), lb),
-    specs.keepalivedSpec(layout, bin, lb, {
-      config: path.join(dir, `keepalived-${lb.name}.conf`),
-      pid: path.join(dir, `keepalived-${lb.name}.pid`),
-      vrrpPid: path.join(dir, `keepalived-vrrp-${lb.name}.pid`),
-    }),
-  ]);
-}
-
 /** CoreDNS runs on the first two nodes, as two replicas of a Deployment spread over masters would. */
 function corednsNodes(layout: Layout) {
   return layout.nodes.slice(0, 2);
@@ -480,46 +458,7 @@ async function writeFiles(
       schedulerKubeconfig: path.join(nodeDir, 'scheduler.kubeconfig'),
     };
   }
-  // HAProxy presents a client certificate on its /readyz checks: anonymous auth is off.
-  const checkPem = path.join(dir, 'haproxy-check.pem');
-  writeFileAtomic(
-    checkPem,
-    readFileSync(pki.loadBalancerCheck.cert, 'utf8') + readFileSync(pki.loadBalancerCheck.key, 'utf8'),
-  );
-  const haproxyFiles = (lb?: string) => ({
-    caFile: pki.ca.cert,
-    checkCertFile: checkPem,
-    statsSocket: lbStatsSocketOf(dir, lb),
-  });
-  if (layout.vip) {
-    const checkScript = path.join(dir, 'keepalived-check.sh');
-    writeFileAtomic(checkScript, haproxyCheckScript(layout));
-    chmodSync(checkScript, 0o700);
-    for (const lb of layout.lbNodes) {
-      // Every address of its namespace: its own, and the virtual IP whenever it holds it.
-      writeFileAtomic(
-        path.join(dir, `haproxy-${lb.name}.cfg`),
-        haproxyConfig(layout, haproxyFiles(lb.name), ['0.0.0.0']),
-      );
-      writeFileAtomic(
-        path.join(dir, `keepalived-${lb.name}.conf`),
-        keepalivedConfig(layout, lb, checkScript),
-      );
-    }
-  } else if (config.loadBalancers === 'per-node') {
-    // The host's for the host's clients only; each node's on its own loopback for the clients inside it.
-    writeFileAtomic(path.join(dir, 'haproxy.cfg'), haproxyConfig(layout, haproxyFiles(), [config.lbAddress]));
-    for (const n of layout.nodes)
-      writeFileAtomic(
-        path.join(dir, `haproxy-${n.name}.cfg`),
-        haproxyConfig(layout, haproxyFiles(n.name), ['127.0.0.1']),
-      );
-  } else {
-    writeFileAtomic(
-      path.join(dir, 'haproxy.cfg'),
-      haproxyConfig(layout, haproxyFiles(), [config.lbAddress, layout.bridgeIp]),
-    );
-  }
+  writeLoadBalancerFiles(layout, pki);
   corednsNodes(layout).forEach((n, i) =>
     writeFileAtomic(
       path.join(dir, `Corefile-${i}`),
