@@ -1,9 +1,7 @@
-import type { EtcdReadBack, ReadBack, WriteRecord } from '../observe/timeline.ts';
+import type { EtcdReadBack, ReadBack, WriteOp, WriteRecord } from '../observe/timeline.ts';
 
 /** Where a key was read back: through the API (the real client), or straight from etcd. */
 export type ReadSource = 'api' | 'etcd';
-
-export type WriteOp = NonNullable<WriteRecord['op']>;
 
 export interface LostWrite {
   key: string;

@@ -24,6 +24,8 @@ export interface DrillOptions {
   reuseCluster: boolean;
   /** Absent: defaultReportDir(). */
   reportDir?: string;
+  /** Print the verdict summary as JSON on stdout. */
+  json: boolean;
 }
 
 export type DrillCommand =
@@ -57,6 +59,10 @@ const DRILL_OPTIONS = {
     defaultNote: 'tear it down',
   },
   'reuse-cluster': { type: 'boolean', help: 'use the cluster an earlier --keep-cluster left running' },
+  json: {
+    type: 'boolean',
+    help: 'print the verdict summary as JSON on stdout (schemas/drill-summary.schema.json); progress and the table go to stderr',
+  },
   list: { type: 'boolean', help: 'list the shipped scenarios and what each proves, then exit' },
 } as const satisfies OptionTable;
 
@@ -128,6 +134,7 @@ export function parseDrillArgs(argv: readonly string[]): DrillCommand {
       overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
       keepCluster: values['keep-cluster'],
       reuseCluster: values['reuse-cluster'],
+      json: values.json,
       ...(reportDir === undefined ? {} : { reportDir }),
     },
   };

@@ -59,7 +59,11 @@ export async function drillCommand(argv: readonly string[]): Promise<number> {
       reportDir,
     }),
   );
-  const { exitCode, summary } = await writeDrillReports(run);
-  console.log(summary);
+  const { exitCode, summary, json } = await writeDrillReports(run);
+  if (options.json) {
+    // stdout holds the JSON alone; the table still reaches a person on stderr.
+    console.error(summary);
+    console.log(JSON.stringify(json, null, 2));
+  } else console.log(summary);
   return exitCode;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expiryWords, flagged } from '../cluster/certificates.ts';
 import type { Verdict } from '../analysis/verdict.ts';
 import { repoRoot } from '../components/manifest.ts';
+import { drillSummary, type DrillSummary } from '../report/drill-summary.ts';
 import { buildReport, exitCodeFor, type Report } from '../report/report-model.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { HEALTH_SETTLE_MS } from './final-health.ts';
@@ -107,10 +108,10 @@ const RESULT_WORDS: Record<Verdict['result'], string> = {
   'insufficient-evidence': 'INSUFFICIENT EVIDENCE',
 };
 
-/** Writes the reports and returns the process exit code and the summary table for the terminal. */
+/** Writes the reports and returns the process exit code, the summary table for the terminal and its JSON. */
 export async function writeDrillReports(
   run: DrillRun,
-): Promise<{ exitCode: number; summary: string; report: Report }> {
+): Promise<{ exitCode: number; summary: string; json: DrillSummary }> {
   const report = drillReport(run);
   const { written, failed } = await writeReports(run.request.reportDir, report);
   const rows = report.verdicts.map((v) => [
@@ -136,9 +137,6 @@ export async function writeDrillReports(
     ...failed.map((f) => `  could not write ${f.file}: ${f.error}`),
     `exit code ${report.exitCode}`,
   ];
-  return {
-    exitCode: failed.some((f) => f.file === 'report.json') ? 3 : report.exitCode,
-    summary: lines.join('\n'),
-    report,
-  };
+  const exitCode = failed.some((f) => f.file === 'report.json') ? 3 : report.exitCode;
+  return { exitCode, summary: lines.join('\n'), json: drillSummary(report, { written, failed }, exitCode) };
 }

@@ -61,6 +61,9 @@ export interface EtcdStatusSample {
   raftTerm?: number;
 }
 
+/** What an acknowledged write did to its key. */
+export type WriteOp = 'create' | 'update' | 'delete';
+
 /** One write by a write probe, as the API answered it. */
 export interface WriteRecord {
   /** The probe that wrote it (absent in timelines recorded before the field existed). */
@@ -68,7 +71,7 @@ export interface WriteRecord {
   /** namespace/name of the object written. */
   key: string;
   /** What the request did; absent (older timelines) means create. */
-  op?: 'create' | 'update' | 'delete';
+  op?: WriteOp;
   /** The value written (a data field of a ConfigMap); empty for a delete. */
   value: string;
   /** acked: the API said yes; failed: the API said no; indeterminate: timeout, 5xx or lost connection. */

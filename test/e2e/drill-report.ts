@@ -1,3 +1,4 @@
+import { expectValidReport } from '../report-schema.ts';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,7 @@ export async function drill(scenario: string, extra: string[] = SHORT): Promise<
   if (!existsSync(path.join(dir, 'report.json')))
     throw new Error(`drill ${scenario} wrote no report (exit code ${r.code}):\n${r.stderr.slice(-3000)}`);
   const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+  expectValidReport(report);
   const result = {
     ...r,
     dir,

@@ -14,6 +14,8 @@ import { plannedPki } from '../../src/providers/local/pki-spec.ts';
 import type { Report } from '../../src/report/report-model.ts';
 import { remnants } from '../../src/providers/local/teardown.ts';
 import { EXPECTATIONS, expectSoundDrill } from '../drill-expectations.ts';
+import type { DrillSummary } from '../../src/report/drill-summary.ts';
+import { expectValidReport, expectValidSummary } from '../report-schema.ts';
 import { drill, SHORT, type DrillResult } from './drill-report.ts';
 import { cli, startCli, testComponents } from './helpers.ts';
 
@@ -212,6 +214,7 @@ describe('drills end to end on the local provider', function () {
     const r = await child;
     expect(r.exitCode, String(r.stderr).slice(-2000)).to.equal(3);
     const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+    expectValidReport(report, 'the report of an interrupted drill');
     expect(report.status).to.equal('aborted');
     expect(report.abortReason).to.include('interrupted by SIGINT');
     const timeline = decodeTimeline(report.timeline);
@@ -232,8 +235,14 @@ describe('drills end to end on the local provider', function () {
       await remnants(layout.dir, layout.config.name),
       'the killed drill left its cluster',
     ).to.not.deep.equal([]);
-    const r = await drill('apiserver-kill');
+    const r = await drill('apiserver-kill', [...SHORT, '--json']);
     expect(r.stderr).to.include('removing the leftovers of an earlier drill');
+    // --json: stdout is the verdict summary alone, the table went to stderr.
+    const summary = JSON.parse(r.stdout) as DrillSummary;
+    expectValidSummary(summary);
+    expect(summary.exitCode).to.equal(r.code);
+    expect(summary.verdicts).to.deep.equal(r.report.verdicts);
+    expect(r.stderr).to.match(/exit code \d/);
     await expectSoundRun(r, 'apiserver-kill');
     const k6 = await execa('pgrep', ['-x', 'k6'], { reject: false });
     expect(k6.stdout.trim(), 'no k6 left running').to.equal('');

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { expectValidReport } from '../report-schema.ts';
 import { execa } from 'execa';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -95,6 +96,7 @@ describe('a known outage, made from outside the tool', function () {
     try {
       expect(r.exitCode, String(r.stderr).slice(-3000)).to.equal(1);
       const report = parseReport(readFileSync(path.join(dir, 'report.json'), 'utf8'));
+      expectValidReport(report);
       const [shortest, longest] = [made.to[0]! - made.from[1]!, made.to[1]! - made.from[0]!];
       const windows = report.analysis!.service.windows.filter(
         (w) => w.start < made.to[1]! && (w.end ?? Infinity) > made.from[0]!,

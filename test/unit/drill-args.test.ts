@@ -29,6 +29,7 @@ describe('drill arguments', () => {
         overrides: {},
         keepCluster: false,
         reuseCluster: false,
+        json: false,
       },
     } satisfies DrillCommand);
   });
@@ -48,6 +49,7 @@ describe('drill arguments', () => {
       '--reuse-cluster',
       '--report-dir',
       'out/run-1',
+      '--json',
     ];
     expect(parseDrillArgs(argv)).to.deep.equal({
       command: 'run',
@@ -58,6 +60,7 @@ describe('drill arguments', () => {
         overrides: { rate: 50, holdSeconds: 90, baselineSeconds: 5, recoverySeconds: 0.5 },
         keepCluster: true,
         reuseCluster: true,
+        json: true,
         reportDir: 'out/run-1',
       },
     } satisfies DrillCommand);
@@ -78,7 +81,7 @@ describe('drill arguments', () => {
     expect(rejection(['etcd-partition', '--holdd', '20s'])).to.deep.equal({
       message:
         'unknown option "--holdd"; known: --provider, --node-image, --kind-config, --rate, --baseline, --hold, --recovery, --report-dir, ' +
-        '--keep-cluster, --reuse-cluster, --list, --help, -h',
+        '--keep-cluster, --reuse-cluster, --json, --list, --help, -h',
       fix: 'see `npm run drill -- --help`',
     });
   });

@@ -8,6 +8,8 @@ import { analysisSettingsOf, decodeTimeline } from '../../src/report/report-mode
 import { WORKLOAD_INTERVAL_MS } from '../../src/observe/probes/control-loop-probes.ts';
 import { listScenarios, loadScenario } from '../../src/scenario/load.ts';
 import { EXPECTATIONS, expectSoundDrill, type Drill } from '../drill-expectations.ts';
+import { drillSummary } from '../../src/report/drill-summary.ts';
+import { expectValidReport, expectValidSummary } from '../report-schema.ts';
 
 /**
  * Recordings of real drills (test/fixtures/recordings/, made by record.ts there), analysed again by
@@ -34,6 +36,22 @@ describe('recorded drills', () => {
     const scenario = file.slice(0, -SUFFIX.length);
     describe(scenario, () => {
       const d = load(file);
+
+      it('validates against the published schema of report.json, and so does its analysis redone', () => {
+        expectValidReport(d.report, file);
+        // The report keeps the verdicts beside the figures.
+        const { verdicts, ...figures } = analyze(d.timeline, analysisSettingsOf(d.report));
+        expectValidReport({ ...d.report, analysis: figures, verdicts }, `${file} analysed again`);
+      });
+
+      it('gives a verdict summary (drill --json) that validates against its schema and says what the report says', () => {
+        const summary = drillSummary(d.report, { written: ['/r/report.json'], failed: [] });
+        expectValidSummary(JSON.parse(JSON.stringify(summary)) as unknown, file);
+        expect(summary.verdicts).to.deep.equal(d.report.verdicts);
+        expect(summary.exitCode).to.equal(d.report.exitCode);
+        expect(summary.figures.failoverMs).to.equal(d.report.analysis?.service.failover?.failoverMs ?? null);
+        expect(summary.faults.length, 'every fault described').to.be.above(0);
+      });
 
       it("analysed again, its figures hold against the run's own records", () => {
         expectSoundDrill(d);

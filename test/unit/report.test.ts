@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { expectValidReport } from '../report-schema.ts';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -313,6 +314,7 @@ describe('report: model and report.json', () => {
     const text = renderJson(report);
     expect(JSON.parse(text)).to.deep.equal(JSON.parse(JSON.stringify(report)));
     const parsed = parseReport(text);
+    expectValidReport(parsed);
     expect(decodeTimeline(parsed.timeline)).to.deep.equal(powerLoss);
     expect(parsed.verdicts).to.deep.equal(report.verdicts);
   });
