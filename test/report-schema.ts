@@ -7,7 +7,7 @@ import { repoRoot } from '../src/components/manifest.ts';
 
 const validators = new Map<string, ValidateFunction>();
 
-function expectValidAgainst(schemaFile: string, json: unknown, what: string): void {
+export function expectValidAgainst(schemaFile: string, json: unknown, what: string): void {
   let validate = validators.get(schemaFile);
   if (!validate) {
     const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schemas', schemaFile), 'utf8')) as object;

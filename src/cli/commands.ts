@@ -29,6 +29,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./drill.ts')).drillCommand,
   },
   {
+    name: 'gameday',
+    summary: 'run a suite of drills (every shipped one by default): their reports, an index, one junit.xml',
+    load: async () => (await import('./gameday.ts')).gamedayCommand,
+  },
+  {
     name: 'bench',
     summary: 'benchmarks that print figures: cluster-up | drill | capacity',
     load: async () => (await import('../../bench/run.ts')).benchCommand,

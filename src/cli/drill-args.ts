@@ -146,7 +146,7 @@ export function defaultReportDir(scenarioName: string, startedAt: Date): string 
   return `reports/${stamp}Z-${scenarioName}`;
 }
 
-function phaseOption(help: string, example: string, defaultSeconds: number): ValueSpec<number> {
+export function phaseOption(help: string, example: string, defaultSeconds: number): ValueSpec<number> {
   return {
     type: 'string',
     placeholder: 'D',
@@ -157,7 +157,7 @@ function phaseOption(help: string, example: string, defaultSeconds: number): Val
   };
 }
 
-function parseRate(value: string, { flag, example }: FlagContext): number {
+export function parseRate(value: string, { flag, example }: FlagContext): number {
   const rate = /^\d+$/.test(value) ? Number(value) : NaN;
   if (satisfies(rate, RATE)) return rate;
   throw new UsageError(`${flag}: ${JSON.stringify(value)} must be ${describeRule(RATE)}`, `e.g. ${example}`);
@@ -178,7 +178,7 @@ function parseSeconds(value: string, { flag }: FlagContext): number {
   throw new UsageError(`${flag}: ${JSON.stringify(value)} must be ${requirement}`, fix);
 }
 
-function parseReportDir(value: string, { flag, example }: FlagContext): string {
+export function parseReportDir(value: string, { flag, example }: FlagContext): string {
   if (value.trim() !== '') return value;
   throw new UsageError(`${flag}: ${JSON.stringify(value)} must be a directory path`, `e.g. ${example}`);
 }

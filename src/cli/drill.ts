@@ -5,6 +5,7 @@ import { scenarioNeeds } from '../faults/registry.ts';
 import { providerFor, requireCapabilities } from '../providers/registry.ts';
 import { writeDrillReports } from '../drill/drill-report.ts';
 import { runDrill } from '../drill/run-drill.ts';
+import { requireClusterSettings } from '../drill/scenario-cluster.ts';
 import { applyOverrides } from '../scenario/overrides.ts';
 import { listScenarios, loadScenario } from '../scenario/load.ts';
 import { repoRoot } from '../components/manifest.ts';
@@ -35,6 +36,7 @@ export async function drillCommand(argv: readonly string[]): Promise<number> {
   );
   const provider = providerFor(options.provider, options.providerOptions);
   requireCapabilities(provider, scenarioNeeds(scenario.faults));
+  requireClusterSettings(provider, scenario);
   provider.preflight();
   try {
     mkdirSync(reportDir, { recursive: true });

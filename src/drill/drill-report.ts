@@ -111,7 +111,7 @@ const RESULT_WORDS: Record<Verdict['result'], string> = {
 /** Writes the reports and returns the process exit code, the summary table for the terminal and its JSON. */
 export async function writeDrillReports(
   run: DrillRun,
-): Promise<{ exitCode: number; summary: string; json: DrillSummary }> {
+): Promise<{ exitCode: number; summary: string; json: DrillSummary; report: Report }> {
   const report = drillReport(run);
   const { written, failed } = await writeReports(run.request.reportDir, report);
   const rows = report.verdicts.map((v) => [
@@ -138,5 +138,6 @@ export async function writeDrillReports(
     `exit code ${report.exitCode}`,
   ];
   const exitCode = failed.some((f) => f.file === 'report.json') ? 3 : report.exitCode;
-  return { exitCode, summary: lines.join('\n'), json: drillSummary(report, { written, failed }, exitCode) };
+  const json = drillSummary(report, { written, failed }, exitCode);
+  return { exitCode, summary: lines.join('\n'), json, report };
 }

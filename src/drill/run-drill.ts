@@ -12,10 +12,11 @@ import { randomBytes } from 'node:crypto';
 import type { Components } from '../components/components.ts';
 import type { ClusterInfo } from '../cluster/topology.ts';
 import { ScenarioFault } from '../faults/fault.ts';
-import { faultKindOf, scenarioNeeds } from '../faults/registry.ts';
+import { faultKindOf } from '../faults/registry.ts';
+import { clusterSettingsOf } from './scenario-cluster.ts';
 import { faultSchedule } from '../faults/schedule.ts';
 import { checkTargetExists, targetOf } from '../faults/targets.ts';
-import { ROLES, type AcquiredCluster, type AcquireRequest, type Provider } from '../providers/provider.ts';
+import { ROLES, type AcquiredCluster, type Provider } from '../providers/provider.ts';
 import { fromWallClock } from '../observe/clock.ts';
 import { Recorder } from '../observe/recorder.ts';
 import type { ReadonlyTimeline } from '../observe/timeline.ts';
@@ -37,6 +38,12 @@ export interface DrillRequest {
   keepCluster: boolean;
   reuseCluster: boolean;
   reportDir: string;
+  /**
+   * Who a cluster this drill starts is for; default: `drill-kept` with keepCluster (it stays until
+   * `cluster down`), `drill` otherwise (removed by the drill, or by the next one after a crash). A
+   * game day keeps its cluster between drills as `drill`, so a crash of the game day leaves nothing.
+   */
+  clusterOwner?: 'drill' | 'drill-kept';
 }
 
 /** Everything a report is made of. */
@@ -111,7 +118,7 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
       // acquire() removes what it made when it fails; only a cluster this drill made is removed at the end.
       acquired = await req.provider.acquire({
         mode: 'start',
-        owner: req.keepCluster ? 'drill-kept' : 'drill',
+        owner: req.clusterOwner ?? (req.keepCluster ? 'drill-kept' : 'drill'),
         etcdTopology: scenario.cluster.etcdTopology,
         ...clusterSettingsOf(scenario),
         components: req.components,
@@ -232,25 +239,6 @@ export async function runDrill(req: DrillRequest): Promise<DrillRun> {
     run.endedAt = new Date();
   }
   return { ...run, timeline: recorder.finish() };
-}
-
-/** The cluster settings a scenario asks for beyond its topology; absent ones are the provider's. */
-function clusterSettingsOf(
-  s: Scenario,
-): Pick<AcquireRequest, 'lbCheck' | 'apiserverShutdownDelayMs' | 'etcdPeerLinks' | 'loadBalancers'> {
-  const { lbHealthCheck, apiserverShutdownDelaySeconds } = s.cluster;
-  const needs = scenarioNeeds(s.faults).map((n) => n.capability);
-  // A fault that slows peer links needs the links to run through proxies; one that takes a load
-  // balancer down needs a pair of them.
-  const loadBalancers = s.cluster.loadBalancers ?? (needs.includes('lb-down') ? 'vrrp-pair' : undefined);
-  return {
-    ...(needs.includes('peer-delay') ? { etcdPeerLinks: 'proxied' as const } : {}),
-    ...(loadBalancers ? { loadBalancers } : {}),
-    ...(lbHealthCheck ? { lbCheck: lbHealthCheck } : {}),
-    ...(apiserverShutdownDelaySeconds !== undefined
-      ? { apiserverShutdownDelayMs: Math.round(apiserverShutdownDelaySeconds * 1000) }
-      : {}),
-  };
 }
 
 /** The supervisor stamps its events with its own wall clock: moved onto the drill's clock here. */

@@ -5,10 +5,10 @@
  */
 import type { FailoverBounds } from '../analysis/bounds.ts';
 import { EnvironmentError } from '../util/errors.ts';
-import type { AcquireRequest } from './provider.ts';
+import type { ClusterSettings } from './provider.ts';
 
 /** Throws, naming each setting the cluster lacks and the fix, when it differs from the request. */
-export function checkClusterSettings(req: AcquireRequest, has: FailoverBounds, fix: string): void {
+export function checkClusterSettings(req: ClusterSettings, has: FailoverBounds, fix: string): void {
   const unmet: string[] = [];
   if (req.lbCheck !== undefined && req.lbCheck !== has.lbCheck)
     unmet.push(

@@ -152,6 +152,12 @@ export interface AcquiredCluster {
   release(remove: boolean): Promise<void>;
 }
 
+/** What a scenario asks of its cluster beyond the provider's defaults. */
+export type ClusterSettings = Pick<
+  AcquireRequest,
+  'etcdTopology' | 'lbCheck' | 'apiserverShutdownDelayMs' | 'etcdPeerLinks' | 'loadBalancers'
+>;
+
 export interface AcquireRequest {
   /** start: make a cluster; attach: use the one running. */
   mode: 'start' | 'attach';
@@ -177,6 +183,11 @@ export interface Provider {
   readonly configuredBounds: FailoverBounds;
   /** Throws when this machine or user cannot run the provider (e.g. not root), before anything is made. */
   preflight(): void;
+  /**
+   * Why this provider cannot give a cluster the settings a scenario asks for (e.g. kind cannot change
+   * its load balancer's check), with the fix; undefined when it can. Asked before anything starts.
+   */
+  refusal(settings: ClusterSettings): { problem: string; fix: string } | undefined;
   /** Runs fn holding the provider's lock on the cluster, so no other command starts or removes it meanwhile. */
   withLock<T>(what: string, fn: () => Promise<T>): Promise<T>;
   acquire(req: AcquireRequest): Promise<AcquiredCluster>;

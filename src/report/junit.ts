@@ -47,8 +47,19 @@ function junitTimestamp(iso: string): string {
   return iso.replace(/(\.\d+)?Z$/, '');
 }
 
-/** junit.xml: one testcase per SLO, so CI systems show a drill like a test run. */
-export function renderJunit(report: Report): string {
+export interface JunitCounts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  time: string | undefined;
+}
+
+/** One drill as a <testsuite>: a testcase per SLO, and one for the run when it could not finish. */
+export function junitTestsuite(
+  report: Report,
+  name = report.scenario.name,
+): { xml: string; counts: JunitCounts } {
   const classname = `kube-ha-drill.${report.scenario.name}`;
   const runError = runErrorCase(report, classname);
   const cases = [...(runError ? [runError] : []), ...report.verdicts.map((v) => verdictCase(v, classname))];
@@ -69,17 +80,39 @@ export function renderJunit(report: Report): string {
   ]
     .map(([name, value]) => `      <property${attrs({ name, value })}/>`)
     .join('\n');
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>\n' +
-    `<testsuites${attrs({ name: report.tool.name, ...counts })}>\n` +
+  const xml =
     `  <testsuite${attrs({
-      name: report.scenario.name,
+      name,
       ...counts,
       timestamp: junitTimestamp(report.audit.startedAt),
       hostname: report.audit.host,
     })}>\n` +
     `    <properties>\n${properties}\n    </properties>\n` +
     `${cases.join('\n')}\n` +
-    '  </testsuite>\n</testsuites>\n'
+    '  </testsuite>\n';
+  return { xml, counts };
+}
+
+/** A <testsuites> document around testsuites, with their counts summed. */
+export function junitDocument(name: string, suites: readonly { xml: string; counts: JunitCounts }[]): string {
+  const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s.counts[k], 0);
+  const seconds = suites.reduce((n, s) => n + Number(s.counts.time ?? 0), 0);
+  const counts = {
+    tests: sum('tests'),
+    failures: sum('failures'),
+    errors: sum('errors'),
+    skipped: sum('skipped'),
+    time: seconds.toFixed(3),
+  };
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<testsuites${attrs({ name, ...counts })}>\n` +
+    suites.map((s) => s.xml).join('') +
+    '</testsuites>\n'
   );
+}
+
+/** junit.xml: one testcase per SLO, so CI systems show a drill like a test run. */
+export function renderJunit(report: Report): string {
+  return junitDocument(report.tool.name, [junitTestsuite(report)]);
 }

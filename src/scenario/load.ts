@@ -137,7 +137,7 @@ async function loadScenarioFile(file: string): Promise<LoadedScenario> {
   }
 }
 
-function parseJson(bytes: Buffer, shown: string): unknown {
+export function parseJson(bytes: Buffer, shown: string): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (err) {
@@ -145,7 +145,7 @@ function parseJson(bytes: Buffer, shown: string): unknown {
   }
 }
 
-async function importDefault(file: string, shown: string): Promise<unknown> {
+export async function importDefault(file: string, shown: string): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;

@@ -57,7 +57,7 @@ function text(pattern: RegExp, requirement: string) {
   return z.string(e).regex(pattern, e);
 }
 
-function numberField(rule: NumberRule) {
+export function numberField(rule: NumberRule) {
   const e = says(mustBe(describeRule(rule)));
   let n = z.number(e);
   n = rule.exclusive ? n.gt(rule.min, e) : n.min(rule.min, e);

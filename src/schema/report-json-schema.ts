@@ -8,9 +8,10 @@ import { createGenerator } from 'ts-json-schema-generator';
 import { repoRoot } from '../components/manifest.ts';
 import { REPORT_SCHEMA_VERSION } from '../report/report-model.ts';
 
+/** The JSON Schema of a type exported by a module under src/. */
 function schemaOfType(file: string, type: string): object {
   return createGenerator({
-    path: path.join(repoRoot, 'src', 'report', file),
+    path: path.join(repoRoot, 'src', file),
     tsconfig: path.join(repoRoot, 'tsconfig.json'),
     type,
     // `npm run typecheck` checks the types; the generator only reads them.
@@ -22,7 +23,7 @@ function schemaOfType(file: string, type: string): object {
 
 export function reportJsonSchema(): object {
   return {
-    ...schemaOfType('report-model.ts', 'Report'),
+    ...schemaOfType('report/report-model.ts', 'Report'),
     title: `kube-ha-drill report.json, schemaVersion ${REPORT_SCHEMA_VERSION}`,
     description:
       'One drill: the scenario, the audit record, the cluster, every request and event (the timeline, ' +
@@ -33,8 +34,17 @@ export function reportJsonSchema(): object {
 /** What `drill --json` prints. */
 export function drillSummaryJsonSchema(): object {
   return {
-    ...schemaOfType('drill-summary.ts', 'DrillSummary'),
+    ...schemaOfType('report/drill-summary.ts', 'DrillSummary'),
     title: 'kube-ha-drill drill --json',
     description: "A drill's verdict summary, as `drill --json` prints it on stdout.",
+  };
+}
+
+/** What a game day writes as index.json (and prints with --json). */
+export function gamedayIndexJsonSchema(): object {
+  return {
+    ...schemaOfType('gameday/suite-outcome.ts', 'GamedayIndex'),
+    title: 'kube-ha-drill game day index.json',
+    description: 'A game day: its suite, each drill with its result and report directory, and the exit code.',
   };
 }

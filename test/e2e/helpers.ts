@@ -5,7 +5,7 @@ import { ensureComponents, type Components } from '../../src/components/componen
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-type Command = 'cluster' | 'drill' | 'setup';
+type Command = 'cluster' | 'drill' | 'gameday' | 'setup';
 
 /** Starts one of the tool's commands the way a user does (the tsx entry point), in the background. */
 export function startCli(

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { GAMEDAY_USAGE } from '../../src/cli/gameday-args.ts';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { BENCH_SPEC, BENCH_USAGE, parseBenchArgs } from '../../src/cli/bench-args.ts';
@@ -197,8 +198,10 @@ describe('the kube-ha-drill entry', function () {
   it('lists every command with one line on --help', async () => {
     const { code, out } = await printed(['--help']);
     expect(code).to.equal(0);
-    expect(out).to.match(/^usage: kube-ha-drill <setup \| cluster \| drill \| bench> \[arguments\]/);
-    for (const name of ['setup', 'cluster', 'drill', 'bench'])
+    expect(out).to.match(
+      /^usage: kube-ha-drill <setup \| cluster \| drill \| gameday \| bench> \[arguments\]/,
+    );
+    for (const name of ['setup', 'cluster', 'drill', 'gameday', 'bench'])
       expect(
         out.split('\n').filter((line) => line.startsWith(`  ${name} `)),
         name,
@@ -209,16 +212,16 @@ describe('the kube-ha-drill entry', function () {
   it('refuses an unknown command and a missing one with exit code 2, naming it and the known ones', async () => {
     const fix =
       'e.g. `kube-ha-drill drill etcd-partition`; `kube-ha-drill <command> --help` shows its options';
-    expect(await rejection(['gameday'])).to.deep.equal({
-      message: 'unknown command "gameday"; known: setup, cluster, drill, bench',
+    expect(await rejection(['gamedays'])).to.deep.equal({
+      message: 'unknown command "gamedays"; known: setup, cluster, drill, gameday, bench',
       fix,
       code: 2,
     });
     expect(await rejection(['--rate', '5'])).to.deep.include({
-      message: 'unknown command "--rate"; known: setup, cluster, drill, bench',
+      message: 'unknown command "--rate"; known: setup, cluster, drill, gameday, bench',
     });
     expect(await rejection([])).to.deep.equal({
-      message: 'no command given; known: setup, cluster, drill, bench',
+      message: 'no command given; known: setup, cluster, drill, gameday, bench',
       fix,
       code: 2,
     });
@@ -228,6 +231,7 @@ describe('the kube-ha-drill entry', function () {
     for (const [name, usage] of [
       ['cluster', CLUSTER_USAGE],
       ['drill', DRILL_USAGE],
+      ['gameday', GAMEDAY_USAGE],
       ['bench', BENCH_USAGE],
     ] as const) {
       expect(await printed([name, '--help']), name).to.deep.equal({ code: 0, out: usage });

@@ -18,6 +18,7 @@ import {
 import { cniConfig, podRoutes } from '../../src/providers/kind/pod-network.ts';
 import { UsageError } from '../../src/util/errors.ts';
 import { caught } from '../caught.ts';
+import { KindProvider } from '../../src/providers/kind/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -173,5 +174,19 @@ describe('Docker runtime for a short capability bounding set', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('kind provider: what it cannot give a scenario', () => {
+  const kind = new KindProvider();
+
+  it('refuses, before anything starts, settings kind configures itself, naming each and the fix', () => {
+    expect(kind.refusal({ etcdTopology: 'stacked' })).to.equal(undefined);
+    expect(kind.refusal({ lbCheck: 'healthz' })).to.equal(undefined);
+    const refused = kind.refusal({ lbCheck: 'readyz', loadBalancers: 'vrrp-pair' });
+    expect(refused?.problem).to.include('the load balancer checks /healthz, the scenario needs /readyz');
+    expect(refused?.problem).to.include('its load balancers are single, the scenario needs vrrp-pair');
+    expect(refused?.fix).to.equal('run this scenario with --provider local');
+    expect(kind.refusal({ etcdTopology: 'external-all' })?.problem).to.include('stacked etcd only');
   });
 });

@@ -109,7 +109,7 @@ describe('the kube-ha-drill launcher', () => {
       });
       expect(r.status).to.equal(2);
       expect(r.stderr).to.equal(
-        `error: unknown command ${JSON.stringify(climb)}; known: setup, cluster, drill, bench\n` +
+        `error: unknown command ${JSON.stringify(climb)}; known: setup, cluster, drill, gameday, bench\n` +
           '  fix: e.g. `kube-ha-drill drill etcd-partition`; `kube-ha-drill <command> --help` shows its options\n',
       );
       expect(existsSync(mark)).to.equal(false);

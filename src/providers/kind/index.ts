@@ -6,14 +6,14 @@
 import { checkClusterSettings } from '../cluster-settings.ts';
 import { ensureComponents, type Components } from '../../components/components.ts';
 import { ensureDockerRunning } from '../../components/docker-daemon.ts';
-import { EnvironmentError } from '../../util/errors.ts';
+import { EnvironmentError, errorMessage } from '../../util/errors.ts';
 import { isAlive } from '../../util/proc.ts';
 import { progress } from '../../util/progress.ts';
 import { which } from '../../util/which.ts';
 import { withClusterLock } from '../local/cluster-lock.ts';
 import { requireRoot } from '../local/provider.ts';
 import { DEFAULT_STATE_ROOT } from '../local/state-root.ts';
-import type { AcquireRequest, AcquiredCluster, Capability, Provider } from '../provider.ts';
+import type { AcquireRequest, AcquiredCluster, Capability, ClusterSettings, Provider } from '../provider.ts';
 import { kindClusterOf } from './kind-cluster.ts';
 import { down, isReady, KIND_BOUNDS, KIND_CLUSTER, readRecord, up } from './kind-lifecycle.ts';
 import { kindClusters } from './kind-cli.ts';
@@ -41,6 +41,22 @@ export class KindProvider implements Provider {
     requireRoot();
   }
 
+  refusal(settings: ClusterSettings): { problem: string; fix: string } | undefined {
+    const fix = 'run this scenario with --provider local';
+    if (settings.etcdTopology === 'external-all')
+      return {
+        problem: 'the kind provider runs stacked etcd only (one member on each control-plane node)',
+        fix,
+      };
+    // kind configures its load balancer and apiservers itself; the tool does not change them.
+    try {
+      checkClusterSettings(settings, KIND_BOUNDS, fix);
+    } catch (err) {
+      return { problem: errorMessage(err), fix };
+    }
+    return undefined;
+  }
+
   withLock<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return withClusterLock({ stateRoot: DEFAULT_STATE_ROOT, name: `kind-${KIND_CLUSTER}` }, what, fn);
   }
@@ -52,13 +68,8 @@ export class KindProvider implements Provider {
 
   async acquire(req: AcquireRequest): Promise<AcquiredCluster> {
     const components = await this.components(req.components);
-    if (req.etcdTopology === 'external-all')
-      throw new EnvironmentError(
-        'the kind provider runs stacked etcd only (one member on each control-plane node)',
-        'run this scenario with --provider local',
-      );
-    // kind configures its load balancer and apiservers itself; the tool does not change them.
-    checkClusterSettings(req, KIND_BOUNDS, 'run this scenario with --provider local');
+    const refused = this.refusal(req);
+    if (refused) throw new EnvironmentError(refused.problem, refused.fix);
     if (req.mode === 'attach') {
       const record = await this.ready(components);
       progress(`reusing kind cluster ${KIND_CLUSTER} at ${record.info.endpoints.apiServer}`);
@@ -67,7 +78,7 @@ export class KindProvider implements Provider {
     const { record } = await up({ owner: req.owner, components, ...this.options });
     return kindClusterOf(record, async (remove) => {
       if (!remove) {
-        if (req.owner !== 'cluster-up')
+        if (req.owner === 'drill-kept')
           progress(
             'kind cluster kept running (--keep-cluster); remove it with `npm run cluster -- down --provider kind`',
           );

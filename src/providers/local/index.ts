@@ -43,6 +43,11 @@ export class LocalProvider implements Provider {
     requireRoot();
   }
 
+  /** The local provider starts its cluster with whatever the scenario asks. */
+  refusal(): undefined {
+    return undefined;
+  }
+
   withLock<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return withClusterLock(this.config, what, fn);
   }
@@ -78,7 +83,7 @@ export class LocalProvider implements Provider {
     });
     return this.clusterOf(info, req.components, async (remove) => {
       if (!remove) {
-        if (req.owner !== 'cluster-up')
+        if (req.owner === 'drill-kept')
           progress('cluster kept running (--keep-cluster); remove it with `npm run cluster -- down`');
         return;
       }

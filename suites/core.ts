@@ -1,0 +1,9 @@
+import { defineSuite } from '../src/gameday/suite.ts';
+
+export default defineSuite({
+  name: 'core',
+  description:
+    'The four failures every HA control plane must ride out (an apiserver, the etcd leader, a partition, ' +
+    'a DNS replica), on one cluster: about 6 minutes.',
+  drills: ['apiserver-kill', 'etcd-leader-kill', 'etcd-partition', 'coredns-kill'],
+});
