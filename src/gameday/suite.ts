@@ -149,7 +149,14 @@ export async function loadSuite(
   } catch (err) {
     throw new UsageError(`cannot read suite file ${file}: ${(err as Error).message}`, 'check the path');
   }
-  const data = path.extname(file) === '.json' ? parseJson(bytes, file) : await importDefault(file, file);
+  const data =
+    path.extname(file) === '.json'
+      ? parseJson(bytes, file)
+      : await importDefault(file, file, {
+          noun: 'suite',
+          define: 'defineSuite',
+          from: 'src/gameday/suite.ts',
+        });
   const suite = validateSuite(data, file);
   if (SCENARIO_NAME.test(nameOrPath) && suite.name !== nameOrPath)
     throw new UsageError(

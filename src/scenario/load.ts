@@ -145,20 +145,32 @@ export function parseJson(bytes: Buffer, shown: string): unknown {
   }
 }
 
-export async function importDefault(file: string, shown: string): Promise<unknown> {
+/** What a module file holds, for the messages about it. */
+export interface ModuleKind {
+  noun: string;
+  define: string;
+  from: string;
+}
+const SCENARIO_MODULE: ModuleKind = {
+  noun: 'scenario',
+  define: 'defineScenario',
+  from: 'src/scenario/types.ts',
+};
+
+export async function importDefault(file: string, shown: string, kind = SCENARIO_MODULE): Promise<unknown> {
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   } catch (err) {
     throw new UsageError(
-      `cannot load scenario file ${shown}: ${errorMessage(err)}`,
-      'fix the error in the file; it must run under tsx and export the scenario as its default export',
+      `cannot load ${kind.noun} file ${shown}: ${errorMessage(err)}`,
+      `fix the error in the file; it must run under tsx and export the ${kind.noun} as its default export`,
     );
   }
   if (mod.default === undefined) {
     throw new UsageError(
       `${shown} has no default export`,
-      'end the file with `export default defineScenario({ ... })` (from src/scenario/types.ts)',
+      `end the file with \`export default ${kind.define}({ ... })\` (from ${kind.from})`,
     );
   }
   return mod.default;
