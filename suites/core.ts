@@ -4,6 +4,6 @@ export default defineSuite({
   name: 'core',
   description:
     'The four failures every HA control plane must ride out (an apiserver, the etcd leader, a partition, ' +
-    'a DNS replica), on one cluster: about 6 minutes.',
+    'a DNS replica), on one cluster.',
   drills: ['apiserver-kill', 'etcd-leader-kill', 'etcd-partition', 'coredns-kill'],
 });
