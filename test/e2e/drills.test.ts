@@ -28,18 +28,18 @@ async function drillInProgress(
   reportDir: string,
   until: RegExp,
   extra: string[] = [],
-): Promise<{ child: ResultPromise }> {
+): Promise<{ child: ResultPromise; seen: string }> {
   const child = startCli('drill', [scenario, '--report-dir', reportDir, ...LONG_HOLD, ...extra]);
-  await untilOutput(child, until);
+  const seen = await untilOutput(child, until);
   // Wrapped: an async function returning the (thenable) child would wait for it to exit.
-  return { child };
+  return { child, seen };
 }
 
 const partitionInProgress = (reportDir: string) =>
   drillInProgress('etcd-partition', reportDir, /fault: partition/);
 
-/** Resolves when the child's stderr matches (the drill prints each step there). */
-function untilOutput(child: ResultPromise, re: RegExp, timeoutMs = 120_000): Promise<void> {
+/** Resolves with what the child printed so far when its stderr matches (the drill prints each step there). */
+function untilOutput(child: ResultPromise, re: RegExp, timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(
@@ -53,7 +53,7 @@ function untilOutput(child: ResultPromise, re: RegExp, timeoutMs = 120_000): Pro
       seen += chunk.toString();
       if (re.test(seen)) {
         clearTimeout(timer);
-        resolve();
+        resolve(seen);
       }
     });
   });
@@ -285,21 +285,21 @@ describe('drills end to end on the local provider', function () {
       (await execa('ip', ['-n', netns, '-o', 'link', 'show', 'dev', 'eth0'])).stdout;
     const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-kill9-lb-'));
     try {
-      const { child } = await drillInProgress('lb-failover', dir, /fault: load balancer lb-1/, [
+      // Whichever of the pair won the first election holds the address: the fault takes that one.
+      const { child, seen } = await drillInProgress('lb-failover', dir, /fault: load balancer lb-\d/, [
         '--reuse-cluster',
       ]);
       child.kill('SIGKILL');
       await child;
-      expect(await linkOf(pair.lbNodes[0]!.netns), 'the killed drill left lb-1 down').to.include(
-        'state DOWN',
-      );
+      const down = pair.lbNodes.find((n) => seen.includes(`fault: load balancer ${n.name} `))!;
+      expect(await linkOf(down.netns), `the killed drill left ${down.name} down`).to.include('state DOWN');
       const r = await drill('apiserver-kill', [...SHORT, '--reuse-cluster']);
-      expect(r.stderr).to.match(/undid what an earlier drill left: load balancer lb-1 down/);
-      expect(await linkOf(pair.lbNodes[0]!.netns)).to.not.include('state DOWN');
+      expect(r.stderr).to.include(`undid what an earlier drill left: load balancer ${down.name} down`);
+      expect(await linkOf(down.netns)).to.not.include('state DOWN');
       expect(r.report.status).to.equal('completed');
       const healthy = r.report.verdicts.find((v) => v.slo === 'cluster-healthy-after');
       expect(healthy?.result, healthy?.detail).to.equal('pass');
-      expect(healthy?.detail).to.include('haproxy@lb-1 (/readyz through it ok)');
+      expect(healthy?.detail).to.include(`haproxy@${down.name} (/readyz through it ok)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await cli('cluster', ['down'], 300_000);
