@@ -118,12 +118,6 @@ export function parseDrillArgs(argv: readonly string[]): DrillCommand {
     );
   }
 
-  const overrides: ScenarioOverrides = {
-    rate: values.rate,
-    baselineSeconds: values.baseline,
-    holdSeconds: values.hold,
-    recoverySeconds: values.recovery,
-  };
   const reportDir = values['report-dir'];
   return {
     command: 'run',
@@ -131,7 +125,7 @@ export function parseDrillArgs(argv: readonly string[]): DrillCommand {
       scenario,
       provider: values.provider,
       providerOptions: kindSettings(values.provider, values),
-      overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+      overrides: overridesOf(values),
       keepCluster: values['keep-cluster'],
       reuseCluster: values['reuse-cluster'],
       json: values.json,
@@ -141,9 +135,25 @@ export function parseDrillArgs(argv: readonly string[]): DrillCommand {
 }
 
 /** reports/2025-01-31T14-05-09Z-etcd-partition: sorts by time and is safe in every file system. */
-export function defaultReportDir(scenarioName: string, startedAt: Date): string {
+export function defaultReportDir(name: string, startedAt: Date): string {
   const stamp = startedAt.toISOString().slice(0, 19).replaceAll(':', '-');
-  return `reports/${stamp}Z-${scenarioName}`;
+  return `reports/${stamp}Z-${name}`;
+}
+
+/** The scenario settings given on the command line (--rate and the phases), those given only. */
+export function overridesOf(values: {
+  rate?: number;
+  baseline?: number;
+  hold?: number;
+  recovery?: number;
+}): ScenarioOverrides {
+  const all: ScenarioOverrides = {
+    rate: values.rate,
+    baselineSeconds: values.baseline,
+    holdSeconds: values.hold,
+    recoverySeconds: values.recovery,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
 }
 
 export function phaseOption(help: string, example: string, defaultSeconds: number): ValueSpec<number> {

@@ -1,5 +1,5 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ensureWritableReportDir } from './report-dir.ts';
 import { ensureComponents } from '../components/components.ts';
 import { scenarioNeeds } from '../faults/registry.ts';
 import { providerFor, requireCapabilities } from '../providers/registry.ts';
@@ -9,7 +9,7 @@ import { requireClusterSettings } from '../drill/scenario-cluster.ts';
 import { applyOverrides } from '../scenario/overrides.ts';
 import { listScenarios, loadScenario } from '../scenario/load.ts';
 import { repoRoot } from '../components/manifest.ts';
-import { ExitCode, UsageError } from '../util/errors.ts';
+import { ExitCode } from '../util/errors.ts';
 import { defaultReportDir, DRILL_USAGE, parseDrillArgs } from './drill-args.ts';
 
 /** `drill`: runs one scenario against a fresh (or kept) cluster and judges it. */
@@ -38,15 +38,7 @@ export async function drillCommand(argv: readonly string[]): Promise<number> {
   requireCapabilities(provider, scenarioNeeds(scenario.faults));
   requireClusterSettings(provider, scenario);
   provider.preflight();
-  try {
-    mkdirSync(reportDir, { recursive: true });
-    accessSync(reportDir, constants.W_OK);
-  } catch (err) {
-    throw new UsageError(
-      `cannot write the reports to ${reportDir}: ${(err as Error).message}`,
-      'choose a writable directory with --report-dir',
-    );
-  }
+  ensureWritableReportDir(reportDir);
   const components = await ensureComponents();
   // The drill makes, uses and removes the default cluster: no `cluster up`/`down` may run meanwhile.
   const run = await provider.withLock(`drill ${scenario.name}`, () =>

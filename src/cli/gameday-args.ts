@@ -4,7 +4,7 @@ import type { ScenarioOverrides } from '../scenario/overrides.ts';
 import { DEFAULT_LOAD, DEFAULT_PHASES } from '../scenario/types.ts';
 import { DEFAULT_SUITE } from '../gameday/suite.ts';
 import { UsageError } from '../util/errors.ts';
-import { parseRate, parseReportDir, phaseOption } from './drill-args.ts';
+import { defaultReportDir, overridesOf, parseRate, parseReportDir, phaseOption } from './drill-args.ts';
 import { helpText } from './help-text.ts';
 import type { CommandSpec, FlagContext, OptionTable } from './option-spec.ts';
 import { parseCommandLine } from './parse-options.ts';
@@ -88,12 +88,6 @@ export function parseGamedayArgs(argv: readonly string[]): GamedayCommand {
       `gameday takes no operands (got ${positionals.join(' ')})`,
       'name the suite with --suite, e.g. `npm run gameday -- --suite ./nightly.json`',
     );
-  const overrides: ScenarioOverrides = {
-    rate: values.rate,
-    baselineSeconds: values.baseline,
-    holdSeconds: values.hold,
-    recoverySeconds: values.recovery,
-  };
   const reportDir = values['report-dir'];
   return {
     command: 'run',
@@ -101,7 +95,7 @@ export function parseGamedayArgs(argv: readonly string[]): GamedayCommand {
       suite: values.suite ?? DEFAULT_SUITE,
       provider: values.provider,
       providerOptions: kindSettings(values.provider, values),
-      overrides: Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+      overrides: overridesOf(values),
       stopOnFailure: values['stop-on-failure'],
       json: values.json,
       ...(reportDir === undefined ? {} : { reportDir }),
@@ -111,7 +105,7 @@ export function parseGamedayArgs(argv: readonly string[]): GamedayCommand {
 
 /** reports/2026-11-24T01-02-03Z-gameday */
 export function defaultGamedayDir(startedAt: Date): string {
-  return `reports/${startedAt.toISOString().slice(0, 19).replaceAll(':', '-')}Z-gameday`;
+  return defaultReportDir('gameday', startedAt);
 }
 
 function parseSuite(value: string, { flag, example }: FlagContext): string {

@@ -1,4 +1,5 @@
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ensureWritableReportDir } from './report-dir.ts';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureComponents } from '../components/components.ts';
@@ -14,7 +15,7 @@ import type { Provider } from '../providers/provider.ts';
 import { stringifyReadable } from '../report/json.ts';
 import { applyOverrides } from '../scenario/overrides.ts';
 import { listScenarios, loadScenario } from '../scenario/load.ts';
-import { ExitCode, UsageError, errorMessage } from '../util/errors.ts';
+import { ExitCode, UsageError } from '../util/errors.ts';
 import { defaultGamedayDir, GAMEDAY_USAGE, parseGamedayArgs } from './gameday-args.ts';
 
 /** The default suite: every shipped drill the provider can run; the others, with why, are left out. */
@@ -94,15 +95,7 @@ export async function gamedayCommand(argv: readonly string[]): Promise<number> {
     process.env.INIT_CWD ?? repoRoot,
     options.reportDir ?? path.join(repoRoot, defaultGamedayDir(startedAt)),
   );
-  try {
-    mkdirSync(reportDir, { recursive: true });
-    accessSync(reportDir, constants.W_OK);
-  } catch (err) {
-    throw new UsageError(
-      `cannot write the reports to ${reportDir}: ${errorMessage(err)}`,
-      'choose a writable directory with --report-dir',
-    );
-  }
+  ensureWritableReportDir(reportDir);
   const components = await ensureComponents();
   const run = await provider.withLock(`gameday ${suite.name}`, () =>
     runGameday({
