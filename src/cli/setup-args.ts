@@ -33,7 +33,7 @@ const SETUP_OPTIONS = {
 
 export const SETUP_SPEC = {
   name: 'setup',
-  usage: ['[kind] [--force] [--update-go-sum] [--record-hashes]'],
+  usage: ['[kind] [browser] [--force] [--update-go-sum] [--record-hashes]'],
   about: `Installs the Debian packages and builds the pinned upstream binaries of
 components.json into ${cacheRoot()} (set KHD_CACHE_DIR to move it).
 Builds use the committed components/<build>/go.sum (-mod=readonly), the pinned
@@ -44,6 +44,7 @@ goToolchain, and must give the sha256 pinned in components.json.`,
       'also build the tools of the kind provider (the goBuilds of group "kind": kind, kubeadm, kubelet, ' +
         'kube-proxy, ...); without it only the default group is built',
     ],
+    ['browser', "also install Debian's chromium, which the tests open every report.html in"],
   ] satisfies [OptionalGroup, string][],
   options: SETUP_OPTIONS,
 } as const satisfies CommandSpec;

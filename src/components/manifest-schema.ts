@@ -27,8 +27,9 @@ const name = () => matching(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters,
 /**
  * Groups of builds that `npm run setup` leaves out; `npm run setup -- <group>` builds them too.
  * kind: the tools of the kind provider (kind, the node's Kubernetes binaries).
+ * browser: Debian's Chromium, which the tests open every report.html in.
  */
-export const OPTIONAL_GROUPS = ['kind'] as const;
+export const OPTIONAL_GROUPS = ['kind', 'browser'] as const;
 export type OptionalGroup = (typeof OPTIONAL_GROUPS)[number];
 
 /** The optional group a build or a Debian package belongs to; absent: the default group. */

@@ -158,18 +158,18 @@ function fallbackOrigin(report: Report): number {
   return t.base + (t.phases[0]?.start ?? 0);
 }
 
-/** report.md: the run for people, auditors first; everything in it comes from report.json. */
-export function renderMarkdown(report: Report): string {
+/** One part of report.md; the HTML report shows the same parts around its chart. */
+export interface MarkdownSection {
+  id: 'header' | 'stop' | 'audit' | 'verdicts' | 'details';
+  text: string;
+}
+
+/** report.md's parts in order, each from report.json alone. */
+export function markdownSections(report: Report): MarkdownSection[] {
   const a = report.analysis;
-  const sections = [
-    header(report),
-    stopNotice(report, a),
-    audit(report),
-    cluster(report),
-    verdictSection(report),
-  ];
+  const details: (string | undefined)[] = [];
   if (a) {
-    sections.push(
+    details.push(
       serviceSection(a),
       crossChecksSection(a),
       runSection(a),
@@ -180,11 +180,25 @@ export function renderMarkdown(report: Report): string {
       writesSection(a),
     );
   }
-  sections.push(
+  details.push(
     certificatesSection(report.cluster.certificates),
     harnessSection(report, report.timeline.harness),
     eventsSection(report, a?.run.origin ?? fallbackOrigin(report)),
     definitionsSection(),
   );
-  return `${sections.filter((s): s is string => s !== undefined).join('\n\n')}\n`;
+  const stop = stopNotice(report, a);
+  return [
+    { id: 'header', text: header(report) },
+    ...(stop === undefined ? [] : [{ id: 'stop' as const, text: stop }]),
+    { id: 'audit', text: [audit(report), cluster(report)].join('\n\n') },
+    { id: 'verdicts', text: verdictSection(report) },
+    { id: 'details', text: details.filter((s): s is string => s !== undefined).join('\n\n') },
+  ];
+}
+
+/** report.md: the run for people, auditors first; everything in it comes from report.json. */
+export function renderMarkdown(report: Report): string {
+  return `${markdownSections(report)
+    .map((s) => s.text)
+    .join('\n\n')}\n`;
 }

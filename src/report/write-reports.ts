@@ -1,6 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../util/errors.ts';
+import { renderHtml } from './html/drill-html.ts';
 import { renderJson } from './json.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -16,6 +17,7 @@ export const REPORT_WRITERS: readonly ReportWriter[] = [
   { file: 'report.json', render: renderJson },
   { file: 'report.md', render: renderMarkdown },
   { file: 'junit.xml', render: renderJunit },
+  { file: 'report.html', render: renderHtml },
 ];
 
 export interface WriterFailure {

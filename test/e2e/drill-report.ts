@@ -1,11 +1,13 @@
 import { expectValidReport } from '../report-schema.ts';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { expect } from 'chai';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseReport } from '../../src/report/json.ts';
 import { decodeTimeline, type Report } from '../../src/report/report-model.ts';
 import type { Timeline } from '../../src/observe/timeline.ts';
 import { cli } from './helpers.ts';
+import { ARTIFACT_DIR, expectChartMatchesReport, openReportHtml, sharedBrowser } from '../browser.ts';
 
 export interface DrillResult {
   code: number;
@@ -16,6 +18,7 @@ export interface DrillResult {
   timeline: Timeline;
   markdown: string;
   junit: string;
+  html: string;
   /** What the drill wrote into its report directory (removed after reading). */
   files: string[];
 }
@@ -42,8 +45,27 @@ export async function drill(scenario: string, extra: string[] = SHORT): Promise<
     timeline: decodeTimeline(report.timeline),
     markdown: readFileSync(path.join(dir, 'report.md'), 'utf8'),
     junit: readFileSync(path.join(dir, 'junit.xml'), 'utf8'),
+    html: readFileSync(path.join(dir, 'report.html'), 'utf8'),
     files: readdirSync(dir),
   };
   rmSync(dir, { recursive: true, force: true });
   return result;
+}
+
+/**
+ * The drill's report.html opens in Chromium without errors and plots what its report.json holds;
+ * its first screen is kept as test-artifacts/report-html/live-<scenario>.png.
+ */
+export async function expectHtmlReport(r: DrillResult): Promise<void> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'khd-html-'));
+  try {
+    const file = path.join(dir, 'report.html');
+    writeFileSync(file, r.html);
+    const shot = path.join(ARTIFACT_DIR, 'report-html', `live-${r.report.scenario.name}.png`);
+    const opened = await openReportHtml(await sharedBrowser(), file, shot);
+    expect(opened.errors).to.deep.equal([]);
+    expectChartMatchesReport(opened.chart, r.report);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -16,7 +16,8 @@ import { remnants } from '../../src/providers/local/teardown.ts';
 import { EXPECTATIONS, expectSoundDrill } from '../drill-expectations.ts';
 import type { DrillSummary } from '../../src/report/drill-summary.ts';
 import { expectValidReport, expectValidSummary } from '../report-schema.ts';
-import { drill, SHORT, type DrillResult } from './drill-report.ts';
+import { drill, expectHtmlReport, SHORT, type DrillResult } from './drill-report.ts';
+import { closeSharedBrowser } from '../browser.ts';
 import { cli, startCli, testComponents } from './helpers.ts';
 
 /** SHORT with a hold long enough to interrupt the drill inside it. */
@@ -64,7 +65,14 @@ const layout = layoutOf(resolveLocalConfig());
 /** What every drill must show, whatever its fault, and what its own fault must show. */
 async function expectSoundRun(r: DrillResult, scenario: string): Promise<void> {
   expect(r.code, r.stderr.slice(-3000)).to.be.oneOf([0, 1, 4]);
-  expect(r.files).to.include.members(['report.json', 'report.md', 'junit.xml', 'k6-summary.json']);
+  expect(r.files).to.include.members([
+    'report.json',
+    'report.md',
+    'junit.xml',
+    'report.html',
+    'k6-summary.json',
+  ]);
+  await expectHtmlReport(r);
   expect(r.report.audit.components.map((c) => c.name)).to.include.members([
     'kube-apiserver',
     'etcd',
@@ -111,6 +119,7 @@ describe('drills end to end on the local provider', function () {
     await testComponents();
     await down();
   });
+  after(closeSharedBrowser);
 
   /** Drills whose own expectations (test/drill-expectations.ts) say all there is to check. */
   const SOUND: [scenario: string, shows: string][] = [

@@ -124,7 +124,8 @@ describe('command-line options', () => {
       });
       expect(exitCodeOf(err)).to.equal(2);
     }
-    expect(SETUP_USAGE).to.match(/^ {2}kind {2}also build the tools of the kind provider/m);
+    expect(SETUP_USAGE).to.match(/^ {2}kind +also build the tools of the kind provider/m);
+    expect(SETUP_USAGE).to.match(/^ {2}browser +also install Debian's chromium/m);
   });
 
   it('passes --provider through, checked against the known providers', () => {

@@ -139,7 +139,7 @@ describe('component groups', () => {
     expect(() => manifest(build('kind', 'knid')))
       .to.throw(UsageError)
       .with.property('message')
-      .that.includes('goBuilds[0].group: "knid" is not an optional group (kind)');
+      .that.includes('goBuilds[0].group: "knid" is not an optional group (kind, browser)');
     expect(() => manifest({ ...build('containerd'), tags: ['no_btrfs', '-x'] }))
       .to.throw(UsageError)
       .with.property('message')

@@ -528,7 +528,7 @@ describe('report: writing the files', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes report.json first, then report.md and junit.xml', async () => {
+  it('writes report.json first, then report.md, junit.xml and report.html', async () => {
     const report = buildReport(input(partition));
     const result = await writeReports(path.join(dir, 'run-1'), report);
     expect(result.failed).to.deep.equal([]);
@@ -536,9 +536,11 @@ describe('report: writing the files', () => {
       'report.json',
       'report.md',
       'junit.xml',
+      'report.html',
     ]);
     expect(readdirSync(path.join(dir, 'run-1')).sort()).to.deep.equal([
       'junit.xml',
+      'report.html',
       'report.json',
       'report.md',
     ]);
@@ -569,6 +571,11 @@ describe('report: writing the files', () => {
     await writeReports(dir, buildReport(input(emptyTimeline())), [{ file: 'file', render: () => 'x' }]);
     const result = await writeReports(path.join(blocked, 'sub'), buildReport(input(emptyTimeline())));
     expect(result.written).to.deep.equal([]);
-    expect(result.failed.map((f) => f.file)).to.deep.equal(['report.json', 'report.md', 'junit.xml']);
+    expect(result.failed.map((f) => f.file)).to.deep.equal([
+      'report.json',
+      'report.md',
+      'junit.xml',
+      'report.html',
+    ]);
   });
 });
