@@ -3,6 +3,7 @@ import { RATE } from '../scenario/limits.ts';
 import type { ScenarioOverrides } from '../scenario/overrides.ts';
 import { DEFAULT_LOAD, DEFAULT_PHASES } from '../scenario/types.ts';
 import { DEFAULT_SUITE } from '../gameday/suite.ts';
+import { DEFAULT_TOLERANCE_PERCENT } from '../gameday/trends.ts';
 import { UsageError } from '../util/errors.ts';
 import { defaultReportDir, overridesOf, parseRate, parseReportDir, phaseOption } from './drill-args.ts';
 import { helpText } from './help-text.ts';
@@ -21,6 +22,10 @@ export interface GamedayOptions {
   json: boolean;
   /** Absent: reports/<UTC start time>-gameday. */
   reportDir?: string;
+  /** Where earlier game days are; absent: the folder the report directory is in. */
+  historyDir?: string;
+  /** How much worse than earlier nights' median a figure may be before it counts as a regression. */
+  regressionTolerancePercent: number;
 }
 
 export type GamedayCommand = { command: 'help' } | { command: 'run'; options: GamedayOptions };
@@ -60,6 +65,22 @@ const GAMEDAY_OPTIONS = {
     defaultNote: 'reports/<UTC start time>-gameday',
     parse: parseReportDir,
   },
+  history: {
+    type: 'string',
+    placeholder: 'DIR',
+    help: "earlier game days to compare tonight's failover and P99 with (every folder in DIR with an index.json)",
+    example: 'reports',
+    defaultNote: 'the folder the report directory is in (reports/)',
+    parse: parseHistoryDir,
+  },
+  'regression-tolerance': {
+    type: 'string',
+    placeholder: 'P',
+    help: "percent a drill's failover or P99 may exceed the median of earlier nights before it is a regression",
+    example: '50%',
+    defaultNote: `${DEFAULT_TOLERANCE_PERCENT}%`,
+    parse: parseTolerance,
+  },
   json: {
     type: 'boolean',
     help: 'print the game day index as JSON on stdout (schemas/gameday-index.schema.json); progress goes to stderr',
@@ -74,7 +95,8 @@ each drill's reports, an index of them all and one junit.xml for the suite.`,
   operands: [],
   options: GAMEDAY_OPTIONS,
   notes: `Exit codes: 0 every drill passed, 1 an SLO failed, 2 bad usage or suite, 3 a drill could not
-run (or the game day was interrupted), 4 nothing failed but some verdict had insufficient evidence.`,
+run (or the game day was interrupted), 5 no SLO failed but a figure regressed against earlier nights,
+4 nothing failed but some verdict had insufficient evidence.`,
 } as const satisfies CommandSpec;
 
 export const GAMEDAY_USAGE = helpText(GAMEDAY_SPEC);
@@ -89,6 +111,7 @@ export function parseGamedayArgs(argv: readonly string[]): GamedayCommand {
       'name the suite with --suite, e.g. `npm run gameday -- --suite ./nightly.json`',
     );
   const reportDir = values['report-dir'];
+  const historyDir = values.history;
   return {
     command: 'run',
     options: {
@@ -99,6 +122,8 @@ export function parseGamedayArgs(argv: readonly string[]): GamedayCommand {
       stopOnFailure: values['stop-on-failure'],
       json: values.json,
       ...(reportDir === undefined ? {} : { reportDir }),
+      ...(historyDir === undefined ? {} : { historyDir }),
+      regressionTolerancePercent: values['regression-tolerance'] ?? DEFAULT_TOLERANCE_PERCENT,
     },
   };
 }
@@ -113,5 +138,21 @@ function parseSuite(value: string, { flag, example }: FlagContext): string {
   throw new UsageError(
     `${flag}: ${JSON.stringify(value)} must name a suite or a suite file`,
     `e.g. ${example}`,
+  );
+}
+
+function parseHistoryDir(value: string, { flag, example }: FlagContext): string {
+  if (value.trim() !== '') return value;
+  throw new UsageError(`${flag}: an empty value names no folder`, `e.g. ${flag} ${example}`);
+}
+
+/** "50", "50%" or "12.5 %": 0 to 1000. */
+function parseTolerance(value: string, { flag, example }: FlagContext): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (Number.isFinite(n) && n <= 1000) return n;
+  throw new UsageError(
+    `${flag}: ${JSON.stringify(value)} is not a percentage from 0 to 1000`,
+    `e.g. ${flag} ${example}`,
   );
 }

@@ -9,13 +9,20 @@ import { scenarioNeeds } from '../faults/registry.ts';
 import { runGameday, type PlannedDrill } from '../gameday/run-gameday.ts';
 import { DEFAULT_SUITE, loadSuite, type Suite } from '../gameday/suite.ts';
 import type { GamedayIndex } from '../gameday/suite-outcome.ts';
-import { renderIndexMarkdown, renderSuiteJunit } from '../gameday/suite-reports.ts';
+import { readHistory } from '../gameday/history.ts';
+import { drillTrendMarkdown, renderIndexHtml } from '../gameday/suite-html.ts';
+import { regressedFigures, renderIndexMarkdown, renderSuiteJunit } from '../gameday/suite-reports.ts';
+import { gamedayExitCode } from '../gameday/suite-outcome.ts';
+import { trendsOf, type Trends } from '../gameday/trends.ts';
+import { renderHtml } from '../report/html/drill-html.ts';
+import type { Report } from '../report/report-model.ts';
 import { providerFor, requireCapabilities } from '../providers/registry.ts';
 import type { Provider } from '../providers/provider.ts';
 import { stringifyReadable } from '../report/json.ts';
 import { applyOverrides } from '../scenario/overrides.ts';
 import { listScenarios, loadScenario } from '../scenario/load.ts';
 import { ExitCode, UsageError } from '../util/errors.ts';
+import { progress } from '../util/progress.ts';
 import { defaultGamedayDir, GAMEDAY_USAGE, parseGamedayArgs } from './gameday-args.ts';
 
 /** The default suite: every shipped drill the provider can run; the others, with why, are left out. */
@@ -91,10 +98,9 @@ export async function gamedayCommand(argv: readonly string[]): Promise<number> {
   const drills = await planDrills(suite, loaded?.file, provider, options.overrides);
   provider.preflight();
   const startedAt = new Date();
-  const reportDir = path.resolve(
-    process.env.INIT_CWD ?? repoRoot,
-    options.reportDir ?? path.join(repoRoot, defaultGamedayDir(startedAt)),
-  );
+  const cwd = process.env.INIT_CWD ?? repoRoot;
+  const reportDir = path.resolve(cwd, options.reportDir ?? path.join(repoRoot, defaultGamedayDir(startedAt)));
+  const historyDir = path.resolve(cwd, options.historyDir ?? path.dirname(reportDir));
   ensureWritableReportDir(reportDir);
   const components = await ensureComponents();
   const run = await provider.withLock(`gameday ${suite.name}`, () =>
@@ -106,6 +112,19 @@ export async function gamedayCommand(argv: readonly string[]): Promise<number> {
       stopOnFailure: options.stopOnFailure || suite.stopOnFailure,
     }),
   );
+  const history = readHistory(historyDir, reportDir);
+  for (const u of history.unreadable) progress(`game day: earlier game day ${u.dir} not read: ${u.why}`);
+  const trends = trendsOf(
+    { drills: run.drills, provider: provider.name, startedAt: run.startedAt.toISOString() },
+    history.nights,
+    {
+      historyDir,
+      tolerancePercent: options.regressionTolerancePercent,
+      unreadable: history.unreadable,
+    },
+  );
+  const regressed = regressedFigures(trends.drills);
+  const exitCode = gamedayExitCode(run.drills, run.interrupted, regressed.length > 0);
   const index: GamedayIndex = {
     suite: {
       name: suite.name,
@@ -117,15 +136,18 @@ export async function gamedayCommand(argv: readonly string[]): Promise<number> {
     host: os.hostname(),
     startedAt: run.startedAt.toISOString(),
     endedAt: run.endedAt.toISOString(),
-    exitCode: run.exitCode,
+    exitCode,
     clustersStarted: run.clustersStarted,
     drills: run.drills,
     leftOut,
+    trends,
   };
+  addTrendsToDrillReports(index, trends, run.reports, reportDir);
   const files: [string, string][] = [
     ['index.json', `${stringifyReadable(index)}\n`],
     ['index.md', renderIndexMarkdown(index)],
     ['junit.xml', renderSuiteJunit(index, run.reports)],
+    ['index.html', renderIndexHtml(index)],
   ];
   for (const [name, text] of files) writeFileSync(path.join(reportDir, name), text);
   const lines = [
@@ -136,13 +158,32 @@ export async function gamedayCommand(argv: readonly string[]): Promise<number> {
         `  ${String(d.ranAs).padStart(2)}. ${d.scenario.padEnd(32)} ${d.verdict}${d.exitCode === undefined ? '' : ` (exit ${d.exitCode})`}${d.why ? `: ${d.why}` : ''}`,
     ),
     ...leftOut.map((l) => `      ${l.scenario.padEnd(32)} left out: ${l.why}`),
+    `trends: against ${trends.nights.length} earlier game day${trends.nights.length === 1 ? '' : 's'} in ${historyDir}` +
+      (regressed.length ? `; regressed: ${regressed.join(', ')}` : '; no regression'),
     '',
     ...files.map(([name]) => `  wrote ${path.join(reportDir, name)}`),
-    `exit code ${run.exitCode}`,
+    `exit code ${exitCode}`,
   ].join('\n');
   if (options.json) {
     console.error(lines);
     console.log(JSON.stringify(index, null, 2));
   } else console.log(lines);
-  return run.exitCode;
+  return exitCode;
+}
+
+/** Each drill's report.html again, with the drill on earlier nights after its verdicts. */
+function addTrendsToDrillReports(
+  index: GamedayIndex,
+  trends: Trends,
+  reports: ReadonlyMap<number, Report>,
+  reportDir: string,
+): void {
+  for (const t of trends.drills) {
+    const report = reports.get(t.position);
+    const dir = index.drills.find((d) => d.position === t.position)?.dir;
+    if (!report || !dir || t.nights.length === 0) continue;
+    const drillDir = path.join(reportDir, dir);
+    const section = drillTrendMarkdown(t, drillDir, index.startedAt, trends.tolerancePercent);
+    writeFileSync(path.join(drillDir, 'report.html'), renderHtml(report, { afterVerdicts: section }));
+  }
 }

@@ -16,7 +16,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { errorMessage } from '../util/errors.ts';
 import { progress } from '../util/progress.ts';
 import { runOrder } from './plan.ts';
-import { gamedayExitCode, verdictOfExitCode, type DrillOutcome } from './suite-outcome.ts';
+import { verdictOfExitCode, type DrillOutcome } from './suite-outcome.ts';
 
 export interface PlannedDrill {
   position: number;
@@ -41,7 +41,8 @@ export interface GamedayRun {
   /** Each drill's report, by its position in the suite. */
   reports: Map<number, Report>;
   clustersStarted: number;
-  exitCode: number;
+  /** Ctrl-C (or a TERM or HUP) ended it early. */
+  interrupted: boolean;
 }
 
 /** How long a kept cluster may take to be healthy before the next drill; else it is replaced. */
@@ -162,6 +163,6 @@ export async function runGameday(req: GamedayRequest): Promise<GamedayRun> {
     drills,
     reports,
     clustersStarted: clusterNumber,
-    exitCode: gamedayExitCode(drills, interrupted !== undefined),
+    interrupted: interrupted !== undefined,
   };
 }

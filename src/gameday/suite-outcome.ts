@@ -3,6 +3,7 @@
  * and the suite's junit.xml are rendered from. Pure.
  */
 import type { DrillSummary } from '../report/drill-summary.ts';
+import type { Trends } from './trends.ts';
 
 export type DrillVerdict = 'passed' | 'failed' | 'insufficient-evidence' | 'could-not-run' | 'not-run';
 
@@ -37,6 +38,8 @@ export interface GamedayIndex {
   drills: DrillOutcome[];
   /** Shipped drills the default suite left out, and why (the provider cannot do what they need). */
   leftOut: { scenario: string; why: string }[];
+  /** Tonight's failover and P99 beside earlier game days'. */
+  trends: Trends;
 }
 
 export function verdictOfExitCode(code: number): DrillVerdict {
@@ -46,15 +49,24 @@ export function verdictOfExitCode(code: number): DrillVerdict {
   return 'could-not-run';
 }
 
+/** A figure worse than earlier nights' beyond the tolerance, while no SLO failed. */
+export const REGRESSION_EXIT_CODE = 5;
+
 /**
- * 3 when a drill could not run or the game day was interrupted, else 1 when an SLO failed, else 4
- * when a verdict lacked evidence, else 0. Drills left out after a failure (stopOnFailure) add nothing:
- * the failure that stopped the suite says it.
+ * 3 when a drill could not run or the game day was interrupted, else 1 when an SLO failed, else 5
+ * when a figure regressed against earlier nights, else 4 when a verdict lacked evidence, else 0.
+ * Drills left out after a failure (stopOnFailure) add nothing: the failure that stopped the suite
+ * says it.
  */
-export function gamedayExitCode(drills: readonly DrillOutcome[], interrupted: boolean): number {
+export function gamedayExitCode(
+  drills: readonly DrillOutcome[],
+  interrupted: boolean,
+  regressed = false,
+): number {
   const v = new Set(drills.map((d) => d.verdict));
   if (interrupted || v.has('could-not-run')) return 3;
   if (v.has('failed')) return 1;
+  if (regressed) return REGRESSION_EXIT_CODE;
   if (v.has('insufficient-evidence')) return 4;
   return 0;
 }

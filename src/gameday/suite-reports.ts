@@ -4,6 +4,7 @@ import { code, md, table } from '../report/md.ts';
 import type { Report } from '../report/report-model.ts';
 import { attrs, xmlText } from '../report/xml.ts';
 import type { DrillOutcome, GamedayIndex } from './suite-outcome.ts';
+import type { DrillTrend, FigureTrend, Trends, TrendFigureName } from './trends.ts';
 
 const VERDICT_WORDS: Record<DrillOutcome['verdict'], string> = {
   passed: 'PASS',
@@ -15,15 +16,63 @@ const VERDICT_WORDS: Record<DrillOutcome['verdict'], string> = {
 
 const secondsOf = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? 'not reached' : `${(ms / 1000).toFixed(1)} s`;
+const millisOf = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? 'not measured' : `${ms.toFixed(0)} ms`;
 
-export function renderIndexMarkdown(index: GamedayIndex): string {
+/** A figure as the suite's reports print it: failover in seconds, P99 in milliseconds. */
+export function trendValue(name: TrendFigureName, v: number | null | undefined): string {
+  return name === 'failoverMs' ? secondsOf(v) : millisOf(v);
+}
+
+export const CHANGE_WORDS: Record<FigureTrend['change'], string> = {
+  regressed: 'REGRESSED',
+  improved: 'improved',
+  steady: 'steady',
+  'no-history': 'no history',
+};
+
+/** "2.1 s, 2.3 s, 2.2 s (median 2.2 s): steady": the earlier nights, oldest first, and the change. */
+export function trendCell(name: TrendFigureName, t: FigureTrend | undefined): string {
+  if (!t || t.change === 'no-history') return 'no earlier night';
+  if (t.earlier.length === 0) return 'not recorded on earlier nights';
+  const earlier = t.earlier.map((e) => trendValue(name, e.value)).join(', ');
+  const word = t.change === 'regressed' ? `**${CHANGE_WORDS[t.change]}**` : CHANGE_WORDS[t.change];
+  return `${earlier} (median ${trendValue(name, t.baseline)}): ${word}`;
+}
+
+function trendsSection(trends: Trends): string {
+  const nights = trends.nights.length;
+  const lines = [
+    '## Trends',
+    `Tonight against the ${nights === 0 ? 'earlier game days (none found)' : `${nights} earlier game day${nights === 1 ? '' : 's'}`} ` +
+      `of the same provider in ${code(trends.historyDir)} (up to 7, newest last). A figure regressed when it is more than ` +
+      `${trends.tolerancePercent} % worse than the median of the earlier nights and worse by more than ` +
+      `${secondsOf(trends.floors.failoverMs)} (failover) or ${millisOf(trends.floors.apiP99Ms)} (P99); a figure not reached ` +
+      'tonight that earlier nights reached regressed too.',
+  ];
+  if (trends.unreadable.length)
+    lines.push(
+      table(
+        ['Unreadable earlier game day', 'Why'],
+        trends.unreadable.map((u) => [code(u.dir), md(u.why)]),
+      ),
+    );
+  return lines.join('\n\n');
+}
+
+/** index.md links each drill's report.md; index.html, rendered from the same text, its report.html. */
+export function renderIndexMarkdown(index: GamedayIndex, drillReport = 'report.md'): string {
+  const trendOf = (scenario: string) => index.trends.drills.find((t) => t.scenario === scenario);
   const rows = index.drills.map((d) => [
     String(d.ranAs),
-    d.dir ? `[${md(d.scenario)}](${encodeURI(d.dir)}/report.md)` : md(d.scenario),
+    d.dir ? `[${md(d.scenario)}](${encodeURI(d.dir)}/${drillReport})` : md(d.scenario),
     `**${VERDICT_WORDS[d.verdict]}**${d.exitCode === undefined ? '' : ` (exit ${d.exitCode})`}`,
     d.figures ? secondsOf(d.figures.failoverMs) : '-',
     d.figures ? secondsOf(d.figures.unavailableMs) : '-',
+    d.figures ? millisOf(d.figures.apiP99Ms) : '-',
     d.figures?.lostWrites === null || d.figures === undefined ? '-' : String(d.figures.lostWrites),
+    d.figures ? trendCell('failoverMs', trendOf(d.scenario)?.failoverMs) : '-',
+    d.figures ? trendCell('apiP99Ms', trendOf(d.scenario)?.apiP99Ms) : '-',
     d.cluster ? `${d.cluster.number}${d.cluster.started ? ' (started)' : ''}` : '-',
     md([...(d.failedVerdicts ?? []), ...(d.why ? [d.why] : [])].join('; ')),
   ]);
@@ -41,6 +90,7 @@ export function renderIndexMarkdown(index: GamedayIndex): string {
         ['Ended', `${md(index.endedAt)} (${minutes.toFixed(1)} min)`],
         ['Clusters started', String(index.clustersStarted)],
         ['Exit code', `**${index.exitCode}**`],
+        ['Regressions', String(regressedFigures(index.trends.drills).length)],
       ],
     ),
     '## Drills',
@@ -52,13 +102,17 @@ export function renderIndexMarkdown(index: GamedayIndex): string {
         'Result',
         'Failover',
         'Unavailable',
+        'P99 (worst interval)',
         'Lost writes',
+        'Failover, earlier nights',
+        'P99, earlier nights',
         'Cluster',
         'Failed verdicts, or why',
       ],
       rows,
-      ['r', 'l', 'l', 'r', 'r', 'r', 'l', 'l'],
+      ['r', 'l', 'l', 'r', 'r', 'r', 'r', 'l', 'l', 'l', 'l'],
     ),
+    trendsSection(index.trends),
     ...(index.leftOut.length
       ? [
           '## Left out',
@@ -89,11 +143,51 @@ function withoutReport(d: DrillOutcome): { xml: string; counts: JunitCounts } {
   };
 }
 
-/** The suite's junit.xml: one testsuite per drill, as each drill's own junit.xml has it. */
+/** Each regressed figure as "drill: failover". */
+export function regressedFigures(trends: readonly DrillTrend[]): string[] {
+  return trends.flatMap((t) =>
+    (['failoverMs', 'apiP99Ms'] as const)
+      .filter((f) => t[f].change === 'regressed')
+      .map((f) => `${t.scenario}: ${f === 'failoverMs' ? 'failover' : 'P99'}`),
+  );
+}
+
+/** The trends as a testsuite of their own: a testcase per drill and figure, failed when it regressed. */
+function trendsTestsuite(trends: Trends): { xml: string; counts: JunitCounts } {
+  const cases = trends.drills.flatMap((t) =>
+    (['failoverMs', 'apiP99Ms'] as const).map((f) => {
+      const figure = t[f];
+      const name = `${t.scenario}: ${f === 'failoverMs' ? 'failover' : 'API P99'} against earlier nights`;
+      const open = `    <testcase${attrs({ classname: 'kube-ha-drill.trends', name, time: 0 })}>\n`;
+      const body =
+        figure.change === 'regressed'
+          ? `      <failure${attrs({ message: `${name}: regressed`, type: 'Regression' })}>${xmlText(figure.detail)}</failure>\n`
+          : figure.change === 'no-history'
+            ? `      <skipped${attrs({ message: figure.detail })}/>\n`
+            : `      <system-out>${xmlText(`${CHANGE_WORDS[figure.change]}: ${figure.detail}`)}</system-out>\n`;
+      return { xml: `${open}${body}    </testcase>\n`, change: figure.change };
+    }),
+  );
+  const counts: JunitCounts = {
+    tests: cases.length,
+    failures: cases.filter((c) => c.change === 'regressed').length,
+    errors: 0,
+    skipped: cases.filter((c) => c.change === 'no-history').length,
+    time: undefined,
+  };
+  const xml =
+    `  <testsuite${attrs({ name: 'trends', tests: counts.tests, failures: counts.failures, errors: 0, skipped: counts.skipped })}>\n` +
+    cases.map((c) => c.xml).join('') +
+    '  </testsuite>\n';
+  return { xml, counts };
+}
+
+/** The suite's junit.xml: one testsuite per drill, as each drill's own junit.xml has it, and one of trends. */
 export function renderSuiteJunit(index: GamedayIndex, reports: ReadonlyMap<number, Report>): string {
   const suites = index.drills.map((d) => {
     const report = reports.get(d.position);
     return report ? junitTestsuite(report, `${d.ranAs}. ${d.scenario}`) : withoutReport(d);
   });
+  if (index.trends.drills.length > 0) suites.push(trendsTestsuite(index.trends));
   return junitDocument(`kube-ha-drill game day ${index.suite.name}`, suites);
 }

@@ -22,11 +22,20 @@ export interface DrillSummary {
     failoverMs: number | null;
     recoveryMs: number | null;
     unavailableMs: number | null;
+    /** The highest P99 of API requests over the judged intervals (baseline, degraded, recovered). */
+    apiP99Ms: number | null;
     lostWrites: number | null;
   };
   verdicts: Verdict[];
   /** The files written (absolute paths), and those that could not be. */
   reports: { written: string[]; failed: { file: string; error: string }[] };
+}
+
+function worstP99(verdicts: readonly Verdict[]): number | null {
+  const measured = verdicts
+    .filter((v) => v.slo === 'api-p99-latency' && v.measured !== null)
+    .map((v) => v.measured!);
+  return measured.length === 0 ? null : Math.max(...measured);
 }
 
 export function drillSummary(
@@ -48,6 +57,7 @@ export function drillSummary(
       failoverMs: a?.service.failover?.failoverMs ?? null,
       recoveryMs: a?.service.recovery?.recoveryMs ?? null,
       unavailableMs: a?.service.failover?.unavailableMs ?? null,
+      apiP99Ms: worstP99(report.verdicts),
       lostWrites: a ? a.writes.lost.length : null,
     },
     verdicts: report.verdicts,

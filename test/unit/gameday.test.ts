@@ -8,6 +8,7 @@ import type { UsageError } from '../../src/util/errors.ts';
 import { gamedayExitCode, type DrillOutcome, type GamedayIndex } from '../../src/gameday/suite-outcome.ts';
 import { renderIndexMarkdown, renderSuiteJunit } from '../../src/gameday/suite-reports.ts';
 import { clusterKeyOf } from '../../src/drill/scenario-cluster.ts';
+import { trendsOf } from '../../src/gameday/trends.ts';
 import { parseReport } from '../../src/report/json.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
 import { expectValidAgainst } from '../report-schema.ts';
@@ -94,6 +95,9 @@ describe('game day suites', () => {
     // Left out after a failure with stopOnFailure: the failure says it.
     expect(gamedayExitCode([d('failed'), d('not-run')], false)).to.equal(1);
     expect(gamedayExitCode([d('passed'), d('not-run')], true)).to.equal(3);
+    // A regression against earlier nights: 5, above insufficient evidence, below a failed SLO.
+    expect(gamedayExitCode([d('passed'), d('insufficient-evidence')], false, true)).to.equal(5);
+    expect(gamedayExitCode([d('failed')], false, true)).to.equal(1);
   });
 
   it('renders the index and the suite junit.xml from recorded drills, one testsuite each', () => {
@@ -130,6 +134,10 @@ describe('game day suites', () => {
         { position: 3, ranAs: 3, scenario: 'coredns-kill', verdict: 'not-run', why: 'interrupted by SIGINT' },
       ],
       leftOut: [{ scenario: 'lb-failover', why: 'the kind provider cannot lb-down' }],
+      trends: trendsOf({ drills: [], provider: 'local', startedAt: '2026-11-24T01:00:00.000Z' }, [], {
+        historyDir: '/r',
+        tolerancePercent: 50,
+      }),
     };
     expectValidAgainst('gameday-index.schema.json', index, 'the index');
     const markdown = renderIndexMarkdown(index);
@@ -163,6 +171,7 @@ describe('gameday arguments', () => {
         overrides: {},
         stopOnFailure: false,
         json: false,
+        regressionTolerancePercent: 50,
       },
     });
     const parsed = parseGamedayArgs([
@@ -174,6 +183,10 @@ describe('gameday arguments', () => {
       '--json',
       '--report-dir',
       'out',
+      '--history',
+      'old',
+      '--regression-tolerance',
+      '25%',
     ]);
     expect(parsed).to.deep.equal({
       command: 'run',
@@ -185,8 +198,18 @@ describe('gameday arguments', () => {
         stopOnFailure: true,
         json: true,
         reportDir: 'out',
+        historyDir: 'old',
+        regressionTolerancePercent: 25,
       },
     });
+  });
+
+  it('refuses a tolerance that is not a percentage, naming the flag and the value', () => {
+    for (const bad of ['-5', 'x', '2000', '']) {
+      const err = usageErrorOf(() => parseGamedayArgs(['--regression-tolerance', bad]));
+      expect(err.message).to.include(`--regression-tolerance: ${JSON.stringify(bad)}`);
+      expect(err.fix).to.include('--regression-tolerance 50%');
+    }
   });
 
   it('refuses an operand, naming --suite as the way to choose a suite', () => {

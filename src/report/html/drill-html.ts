@@ -57,8 +57,11 @@ function section(sections: MarkdownSection[], id: MarkdownSection['id']): string
   return s ? markdownToHtml(s.text) : '';
 }
 
-/** report.html: report.md's content around a timeline chart, in one file that opens offline. */
-export function renderHtml(report: Report): string {
+/**
+ * report.html: report.md's content around a timeline chart, in one file that opens offline. A game
+ * day adds a markdown section of its own after the verdicts (the drill on earlier nights).
+ */
+export function renderHtml(report: Report, extra: { afterVerdicts?: string } = {}): string {
   const sections = markdownSections(report);
   const chart = chartSection(report);
   const uplot = uplotAssets();
@@ -67,6 +70,7 @@ export function renderHtml(report: Report): string {
     section(sections, 'stop'),
     chart.html,
     section(sections, 'verdicts'),
+    extra.afterVerdicts === undefined ? '' : markdownToHtml(extra.afterVerdicts),
     section(sections, 'audit'),
     section(sections, 'details'),
     chart.data ?? '',
