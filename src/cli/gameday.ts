@@ -8,11 +8,10 @@ import { clusterKeyOf, requireClusterSettings, scenarioClusterSettings } from '.
 import { scenarioNeeds } from '../faults/registry.ts';
 import { runGameday, type PlannedDrill } from '../gameday/run-gameday.ts';
 import { DEFAULT_SUITE, loadSuite, type Suite } from '../gameday/suite.ts';
-import type { GamedayIndex } from '../gameday/suite-outcome.ts';
 import { readHistory } from '../gameday/history.ts';
 import { drillTrendMarkdown, renderIndexHtml } from '../gameday/suite-html.ts';
 import { regressedFigures, renderIndexMarkdown, renderSuiteJunit } from '../gameday/suite-reports.ts';
-import { gamedayExitCode } from '../gameday/suite-outcome.ts';
+import { gamedayExitCode, type GamedayIndex } from '../gameday/suite-outcome.ts';
 import { trendsOf, type Trends } from '../gameday/trends.ts';
 import { renderHtml } from '../report/html/drill-html.ts';
 import type { Report } from '../report/report-model.ts';

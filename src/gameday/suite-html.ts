@@ -4,7 +4,7 @@ import { escapeHtml, markdownToHtml, renderPage } from '../report/html/page.ts';
 import { code, md, table } from '../report/md.ts';
 import type { GamedayIndex } from './suite-outcome.ts';
 import { renderIndexMarkdown, trendValue, CHANGE_WORDS } from './suite-reports.ts';
-import type { DrillTrend } from './trends.ts';
+import { TREND_NIGHTS, type DrillTrend, type TrendFigureName } from './trends.ts';
 
 function resultClass(exitCode: number): string {
   return exitCode === 0 ? 'pass' : exitCode === 4 || exitCode === 5 ? 'undecided' : 'fail';
@@ -30,10 +30,9 @@ export function drillTrendMarkdown(
   startedAt: string,
   tolerancePercent: number,
 ): string {
-  const on = (t: DrillTrend['failoverMs'], startedAt: string) =>
-    t.earlier.find((e) => e.startedAt === startedAt);
-  const cell = (name: 'failoverMs' | 'apiP99Ms', startedAt: string) => {
-    const e = on(trend[name], startedAt);
+  // A night whose index.json predates a figure did not record it.
+  const cell = (name: TrendFigureName, night: string) => {
+    const e = trend[name].earlier.find((x) => x.startedAt === night);
     return e ? trendValue(name, e.value) : 'not recorded';
   };
   const rows = trend.nights.map((n) => [
@@ -52,7 +51,7 @@ export function drillTrendMarkdown(
     `- ${name}: **${CHANGE_WORDS[t.change]}**: ${md(t.detail)}`;
   return [
     '## Earlier nights',
-    `This drill in earlier game days of the same provider (up to 7), oldest first. A figure regressed when it is ` +
+    `This drill in earlier game days of the same provider (up to ${TREND_NIGHTS}), oldest first. A figure regressed when it is ` +
       `more than ${tolerancePercent} % worse than their median (and by more than the noise floor); see the game ` +
       `day's ${code('index.md')}.`,
     table(['Game day', 'Failover', 'P99 (worst interval)', ''], rows, ['l', 'r', 'r', 'l']),

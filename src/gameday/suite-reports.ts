@@ -4,7 +4,13 @@ import { code, md, table } from '../report/md.ts';
 import type { Report } from '../report/report-model.ts';
 import { attrs, xmlText } from '../report/xml.ts';
 import type { DrillOutcome, GamedayIndex } from './suite-outcome.ts';
-import type { DrillTrend, FigureTrend, Trends, TrendFigureName } from './trends.ts';
+import {
+  TREND_NIGHTS,
+  type DrillTrend,
+  type FigureTrend,
+  type Trends,
+  type TrendFigureName,
+} from './trends.ts';
 
 const VERDICT_WORDS: Record<DrillOutcome['verdict'], string> = {
   passed: 'PASS',
@@ -45,7 +51,7 @@ function trendsSection(trends: Trends): string {
   const lines = [
     '## Trends',
     `Tonight against the ${nights === 0 ? 'earlier game days (none found)' : `${nights} earlier game day${nights === 1 ? '' : 's'}`} ` +
-      `of the same provider in ${code(trends.historyDir)} (up to 7, newest last). A figure regressed when it is more than ` +
+      `of the same provider in ${code(trends.historyDir)} (up to ${TREND_NIGHTS}, newest last). A figure regressed when it is more than ` +
       `${trends.tolerancePercent} % worse than the median of the earlier nights and worse by more than ` +
       `${secondsOf(trends.floors.failoverMs)} (failover) or ${millisOf(trends.floors.apiP99Ms)} (P99); a figure not reached ` +
       'tonight that earlier nights reached regressed too.',

@@ -91,6 +91,16 @@ describe('clear errors for bad input and hostile conditions', function () {
       expect(r.stderr).to.include('command line: --lb-port: 80 must be a whole number from 1024 to 65535');
     });
 
+    it('refuses a report directory it cannot make, under /proc too, before anything starts', async () => {
+      for (const command of ['drill', 'gameday'] as const) {
+        const args = command === 'drill' ? ['apiserver-kill'] : [];
+        const r = await cli(command, [...args, '--report-dir', '/proc/khd-reports/x'], 60_000);
+        expect(r.code, r.stderr).to.equal(2);
+        expect(r.stderr).to.include('cannot write the reports to /proc/khd-reports/x: ENOENT');
+        expect(r.stderr).to.include('--report-dir');
+      }
+    });
+
     it('refuses a load balancer port that is in use, and leaves nothing behind', async () => {
       const server = net.createServer().listen(16443, '127.0.0.1');
       await new Promise((r) => server.once('listening', r));

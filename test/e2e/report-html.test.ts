@@ -5,7 +5,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { renderHtml } from '../../src/report/html/drill-html.ts';
-import type { Report } from '../../src/report/report-model.ts';
+import { emptyTimeline } from '../../src/observe/timeline.ts';
+import { decodeTimeline, encodeTimeline, type Report } from '../../src/report/report-model.ts';
 import { ARTIFACT_DIR, expectChartMatchesReport, launchChromium, openReportHtml } from '../browser.ts';
 
 const RECORDINGS = path.join(import.meta.dirname, '..', 'fixtures', 'recordings');
@@ -24,10 +25,54 @@ describe('report.html of every recorded drill, in headless Chromium', function (
     rmSync(dir, { recursive: true, force: true });
   });
 
+  const recorded = (name: string) =>
+    JSON.parse(
+      gunzipSync(readFileSync(path.join(RECORDINGS, `${name}.report.json.gz`))).toString(),
+    ) as Report;
+
+  async function open(name: string, report: Report) {
+    const html = path.join(dir, `${name}.html`);
+    writeFileSync(html, renderHtml(report));
+    return openReportHtml(browser, html);
+  }
+
+  it('keeps recorded text inert: markup in an event, a probe error and the scenario is shown, never run', async () => {
+    const report = recorded('apiserver-kill');
+    const evil = '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=1">';
+    const timeline = decodeTimeline(report.timeline);
+    timeline.events[0]!.message = evil;
+    timeline.samples[0]!.detail = evil;
+    report.timeline = encodeTimeline(timeline);
+    report.scenario.description = evil;
+    const opened = await open('inert', report);
+    expect(opened.errors).to.deep.equal([]);
+    expect(opened.text).to.include('window.pwned=1');
+    const html = renderHtml(report);
+    expect(html).to.not.include('<img src=x');
+    expect(opened.chart, 'the chart still draws').to.not.equal(null);
+  });
+
+  it('draws an aborted drill with no timeline as an empty chart, without errors', async () => {
+    const report: Report = {
+      ...recorded('apiserver-kill'),
+      status: 'aborted',
+      abortReason: 'the cluster did not start',
+      timeline: encodeTimeline(emptyTimeline()),
+      analysis: null,
+      analysisError: 'no phases',
+      verdicts: [],
+      exitCode: 3,
+    };
+    const opened = await open('aborted', report);
+    expect(opened.errors).to.deep.equal([]);
+    expect(opened.text).to.include('the cluster did not start');
+    expect(opened.chart!.data).to.deep.equal([[]]);
+  });
+
   for (const file of readdirSync(RECORDINGS).filter((f) => f.endsWith('.report.json.gz'))) {
     const name = file.replace('.report.json.gz', '');
     it(`${name}: opens offline without errors and plots report.json's data`, async () => {
-      const report = JSON.parse(gunzipSync(readFileSync(path.join(RECORDINGS, file))).toString()) as Report;
+      const report = recorded(name);
       const html = path.join(dir, `${name}.html`);
       writeFileSync(html, renderHtml(report));
       const opened = await openReportHtml(
