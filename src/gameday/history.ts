@@ -20,6 +20,7 @@ const earlierIndex = z.object({
       scenario: z.string(),
       verdict: z.enum(['passed', 'failed', 'insufficient-evidence', 'could-not-run', 'not-run']),
       dir: z.string().optional(),
+      settingsDigest: z.string().optional(),
       figures: z.object({ failoverMs: figure, apiP99Ms: figure }).optional(),
     }),
   ),
@@ -35,6 +36,7 @@ export function parseEarlierIndex(text: string, dir: string): EarlierNight {
       scenario: d.scenario,
       verdict: d.verdict,
       ...(d.dir === undefined ? {} : { dir: d.dir }),
+      ...(d.settingsDigest === undefined ? {} : { settingsDigest: d.settingsDigest }),
       ...(d.figures
         ? {
             figures: {

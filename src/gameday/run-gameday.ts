@@ -16,6 +16,7 @@ import type { Scenario } from '../scenario/types.ts';
 import { errorMessage } from '../util/errors.ts';
 import { progress } from '../util/progress.ts';
 import { runOrder } from './plan.ts';
+import { settingsDigest } from './trends.ts';
 import { verdictOfExitCode, type DrillOutcome } from './suite-outcome.ts';
 
 export interface PlannedDrill {
@@ -91,7 +92,12 @@ export async function runGameday(req: GamedayRequest): Promise<GamedayRun> {
   try {
     for (const [i, d] of ordered.entries()) {
       const name = d.scenario.name;
-      const base = { position: d.position, ranAs: i + 1, scenario: name };
+      const base = {
+        position: d.position,
+        ranAs: i + 1,
+        scenario: name,
+        settingsDigest: settingsDigest(d.scenario),
+      };
       if (interrupted || stopped) {
         drills.push({
           ...base,

@@ -55,6 +55,12 @@ export function drillTrendMarkdown(
       `more than ${tolerancePercent} % worse than their median (and by more than the noise floor); see the game ` +
       `day's ${code('index.md')}.`,
     table(['Game day', 'Failover', 'P99 (worst interval)', ''], rows, ['l', 'r', 'r', 'l']),
+    ...(trend.otherSettings > 0
+      ? [
+          `${trend.otherSettings} more earlier game day${trend.otherSettings === 1 ? '' : 's'} ran this drill with ` +
+            'other settings (faults, phases, load, SLOs or cluster settings) and are not compared.',
+        ]
+      : []),
     [verdict('Failover', trend.failoverMs), verdict('P99', trend.apiP99Ms)].join('\n'),
   ].join('\n\n');
 }

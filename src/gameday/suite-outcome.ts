@@ -24,6 +24,8 @@ export interface DrillOutcome {
   failedVerdicts?: string[];
   /** Why it did not run, or could not finish. */
   why?: string;
+  /** settingsDigest() of the drill as it ran: earlier nights compare only when it is the same. */
+  settingsDigest: string;
 }
 
 export interface GamedayIndex {

@@ -38,8 +38,11 @@ export const CHANGE_WORDS: Record<FigureTrend['change'], string> = {
 };
 
 /** "2.1 s, 2.3 s, 2.2 s (median 2.2 s): steady": the earlier nights, oldest first, and the change. */
-export function trendCell(name: TrendFigureName, t: FigureTrend | undefined): string {
-  if (!t || t.change === 'no-history') return 'no earlier night';
+export function trendCell(name: TrendFigureName, t: FigureTrend | undefined, otherSettings = 0): string {
+  if (!t || t.change === 'no-history')
+    return otherSettings > 0
+      ? `no earlier night with these settings (${otherSettings} with others)`
+      : 'no earlier night';
   if (t.earlier.length === 0) return 'not recorded on earlier nights';
   const earlier = t.earlier.map((e) => trendValue(name, e.value)).join(', ');
   const word = t.change === 'regressed' ? `**${CHANGE_WORDS[t.change]}**` : CHANGE_WORDS[t.change];
@@ -51,7 +54,9 @@ function trendsSection(trends: Trends): string {
   const lines = [
     '## Trends',
     `Tonight against the ${nights === 0 ? 'earlier game days (none found)' : `${nights} earlier game day${nights === 1 ? '' : 's'}`} ` +
-      `of the same provider in ${code(trends.historyDir)} (up to ${TREND_NIGHTS}, newest last). A figure regressed when it is more than ` +
+      `of the same provider in ${code(trends.historyDir)} (up to ${TREND_NIGHTS}, newest last), each drill only against runs ` +
+      'with the same settings (faults, phases, load, SLOs, cluster settings, after overrides). ' +
+      `A figure regressed when it is more than ` +
       `${trends.tolerancePercent} % worse than the median of the earlier nights and worse by more than ` +
       `${secondsOf(trends.floors.failoverMs)} (failover) or ${millisOf(trends.floors.apiP99Ms)} (P99); a figure not reached ` +
       'tonight that earlier nights reached regressed too.',
@@ -68,7 +73,7 @@ function trendsSection(trends: Trends): string {
 
 /** index.md links each drill's report.md; index.html, rendered from the same text, its report.html. */
 export function renderIndexMarkdown(index: GamedayIndex, drillReport = 'report.md'): string {
-  const trendOf = (scenario: string) => index.trends.drills.find((t) => t.scenario === scenario);
+  const trendOf = (position: number) => index.trends.drills.find((t) => t.position === position);
   const rows = index.drills.map((d) => [
     String(d.ranAs),
     d.dir ? `[${md(d.scenario)}](${encodeURI(d.dir)}/${drillReport})` : md(d.scenario),
@@ -77,8 +82,12 @@ export function renderIndexMarkdown(index: GamedayIndex, drillReport = 'report.m
     d.figures ? secondsOf(d.figures.unavailableMs) : '-',
     d.figures ? millisOf(d.figures.apiP99Ms) : '-',
     d.figures?.lostWrites === null || d.figures === undefined ? '-' : String(d.figures.lostWrites),
-    d.figures ? trendCell('failoverMs', trendOf(d.scenario)?.failoverMs) : '-',
-    d.figures ? trendCell('apiP99Ms', trendOf(d.scenario)?.apiP99Ms) : '-',
+    d.figures
+      ? trendCell('failoverMs', trendOf(d.position)?.failoverMs, trendOf(d.position)?.otherSettings)
+      : '-',
+    d.figures
+      ? trendCell('apiP99Ms', trendOf(d.position)?.apiP99Ms, trendOf(d.position)?.otherSettings)
+      : '-',
     d.cluster ? `${d.cluster.number}${d.cluster.started ? ' (started)' : ''}` : '-',
     md([...(d.failedVerdicts ?? []), ...(d.why ? [d.why] : [])].join('; ')),
   ]);

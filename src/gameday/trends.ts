@@ -2,7 +2,9 @@
  * Tonight's figures beside earlier nights': for each drill, its failover and its API P99 against the
  * median of the nights before, and whether either regressed beyond the tolerance. Pure.
  */
+import { createHash } from 'node:crypto';
 import { median } from '../analysis/median.ts';
+import type { Scenario } from '../scenario/types.ts';
 import type { DrillOutcome, GamedayIndex } from './suite-outcome.ts';
 
 /** At most this many earlier nights are looked at, newest first. */
@@ -20,6 +22,28 @@ export const DEFAULT_TOLERANCE_PERCENT = 50;
 
 export type TrendFigureName = keyof typeof TREND_FLOORS;
 
+/** JSON with object keys sorted, so equal settings give equal text whatever order they were built in. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * What makes two runs of a drill comparable: everything of the scenario as it ran (faults, phases,
+ * load, SLOs, cluster settings, after the game day's overrides) but its name and description. A
+ * failover under 60 req/s and a 20 s hold is not tonight's regression against one under 20 req/s.
+ */
+export function settingsDigest(scenario: Scenario): string {
+  const { name: _name, description: _description, ...settings } = scenario;
+  return createHash('sha256').update(canonicalJson(settings)).digest('hex');
+}
+
 /** One earlier game day, as its index.json says. */
 export interface EarlierNight {
   /** The game day's directory, as given (absolute). */
@@ -30,6 +54,8 @@ export interface EarlierNight {
     scenario: string;
     verdict: DrillOutcome['verdict'];
     dir?: string;
+    /** settingsDigest() of the drill as it ran; absent in an index.json written before it existed. */
+    settingsDigest?: string;
     /** A figure absent from an older index.json was not recorded that night; null: not reached. */
     figures?: Partial<Record<TrendFigureName, number | null>>;
   }[];
@@ -52,8 +78,10 @@ export interface DrillTrend {
   /** The drill's place in tonight's suite (a suite may run one scenario twice). */
   position: number;
   scenario: string;
-  /** The earlier nights that ran this drill, oldest first (their startedAt and the drill's report directory). */
+  /** The earlier nights that ran this drill with the same settings, oldest first (their startedAt and the drill's report directory). */
   nights: { startedAt: string; reportDir: string | null }[];
+  /** Earlier nights that ran it with other settings (or before settings were recorded): not compared. */
+  otherSettings: number;
   failoverMs: FigureTrend;
   apiP99Ms: FigureTrend;
 }
@@ -84,7 +112,11 @@ export function figureTrend(
   const baseline = median(values) ?? null;
   const base = { earlier, baseline, tonight };
   if (earlier.length === 0)
-    return { ...base, change: 'no-history', detail: 'no earlier night ran this drill' };
+    return {
+      ...base,
+      change: 'no-history',
+      detail: 'no earlier night ran this drill with the same settings',
+    };
   if (baseline === null) {
     return tonight === null
       ? { ...base, change: 'steady', detail: 'not reached tonight, nor on any earlier night' }
@@ -131,10 +163,16 @@ export function trendsOf(
   const drills: DrillTrend[] = [];
   for (const d of tonight.drills) {
     if (!d.figures) continue;
-    const ran = nights.flatMap((n) => {
-      const earlier = n.drills.find((x) => x.scenario === d.scenario && x.figures);
-      return earlier ? [{ night: n, drill: earlier }] : [];
-    });
+    const sameDrill = nights.flatMap((n) =>
+      n.drills.filter((x) => x.scenario === d.scenario && x.figures).map((drill) => ({ night: n, drill })),
+    );
+    // Only runs with the same settings compare; a night that ran it twice alike counts once.
+    const ran = sameDrill.filter(
+      (r, i) =>
+        r.drill.settingsDigest !== undefined &&
+        r.drill.settingsDigest === d.settingsDigest &&
+        sameDrill.findIndex((x) => x.night === r.night && x.drill.settingsDigest === d.settingsDigest) === i,
+    );
     const figure = (name: TrendFigureName) =>
       figureTrend(
         name,
@@ -152,6 +190,7 @@ export function trendsOf(
         startedAt: r.night.startedAt,
         reportDir: r.drill.dir ? `${r.night.dir}/${r.drill.dir}` : null,
       })),
+      otherSettings: new Set(sameDrill.map((r) => r.night)).size - new Set(ran.map((r) => r.night)).size,
       failoverMs: figure('failoverMs'),
       apiP99Ms: figure('apiP99Ms'),
     });

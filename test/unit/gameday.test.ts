@@ -87,6 +87,7 @@ describe('game day suites', () => {
       ranAs: 1,
       scenario: 's',
       verdict,
+      settingsDigest: 'd',
     });
     expect(gamedayExitCode([d('passed'), d('passed')], false)).to.equal(0);
     expect(gamedayExitCode([d('passed'), d('insufficient-evidence')], false)).to.equal(4);
@@ -121,6 +122,7 @@ describe('game day suites', () => {
           dir: '01-apiserver-kill',
           cluster: { number: 1, started: true },
           failedVerdicts: ['api-p99-latency (baseline)'],
+          settingsDigest: 'd1',
         },
         {
           position: 2,
@@ -130,8 +132,16 @@ describe('game day suites', () => {
           exitCode: 0,
           dir: '02-etcd-partition',
           cluster: { number: 1, started: false },
+          settingsDigest: 'd2',
         },
-        { position: 3, ranAs: 3, scenario: 'coredns-kill', verdict: 'not-run', why: 'interrupted by SIGINT' },
+        {
+          position: 3,
+          ranAs: 3,
+          scenario: 'coredns-kill',
+          verdict: 'not-run',
+          why: 'interrupted by SIGINT',
+          settingsDigest: 'd3',
+        },
       ],
       leftOut: [{ scenario: 'lb-failover', why: 'the kind provider cannot lb-down' }],
       trends: trendsOf({ drills: [], provider: 'local', startedAt: '2026-11-24T01:00:00.000Z' }, [], {

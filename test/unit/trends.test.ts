@@ -6,8 +6,21 @@ import { gunzipSync } from 'node:zlib';
 import { readHistory } from '../../src/gameday/history.ts';
 import { drillTrendMarkdown, renderIndexHtml } from '../../src/gameday/suite-html.ts';
 import type { DrillOutcome, GamedayIndex } from '../../src/gameday/suite-outcome.ts';
-import { regressedFigures, renderIndexMarkdown, renderSuiteJunit } from '../../src/gameday/suite-reports.ts';
-import { figureTrend, TREND_NIGHTS, trendsOf, type EarlierNight } from '../../src/gameday/trends.ts';
+import {
+  regressedFigures,
+  renderIndexMarkdown,
+  renderSuiteJunit,
+  trendCell,
+} from '../../src/gameday/suite-reports.ts';
+import {
+  figureTrend,
+  settingsDigest,
+  TREND_NIGHTS,
+  trendsOf,
+  type EarlierNight,
+} from '../../src/gameday/trends.ts';
+import { applyOverrides } from '../../src/scenario/overrides.ts';
+import { loadScenario } from '../../src/scenario/load.ts';
 import { stringifyReadable } from '../../src/report/json.ts';
 import { drillSummary } from '../../src/report/drill-summary.ts';
 import { parseReport } from '../../src/report/json.ts';
@@ -34,6 +47,7 @@ function outcome(
     exitCode: 0,
     dir: `${String(position).padStart(2, '0')}-${name}`,
     figures,
+    settingsDigest: 'default settings',
   };
 }
 
@@ -56,7 +70,7 @@ function index(startedAt: string, drills: DrillOutcome[], provider = 'local'): G
 const on = (...values: (number | null)[]) =>
   values.map((value, i) => ({ startedAt: `2026-11-${String(10 + i).padStart(2, '0')}`, value }));
 
-const night = (startedAt: string, drills: DrillOutcome[], provider = 'local'): EarlierNight => ({
+const night = (startedAt: string, drills: EarlierNight['drills'], provider = 'local'): EarlierNight => ({
   dir: `/reports/${startedAt}-gameday`,
   startedAt,
   provider,
@@ -171,6 +185,55 @@ describe('trends of a game day', () => {
     );
     expect(text).to.include('(../../2026-11-23T02:00:00.000Z-gameday/01-apiserver-kill/report.html)');
     expect(text).to.include(`**${tonight} (tonight)**`);
+  });
+});
+
+describe('which earlier runs compare', () => {
+  const tonight = '2026-11-24T02:00:00.000Z';
+  const kill = outcome(1, 'apiserver-kill');
+
+  it('compares only runs with the same settings; others, and indexes from before settings were recorded, are counted', () => {
+    const faster = { ...outcome(1, 'apiserver-kill'), settingsDigest: 'rate 60' };
+    const { settingsDigest: _gone, ...unrecorded } = outcome(1, 'apiserver-kill');
+    const nights = [
+      night('2026-11-20T02:00:00.000Z', [kill]),
+      night('2026-11-21T02:00:00.000Z', [faster]),
+      night('2026-11-22T02:00:00.000Z', [unrecorded]),
+      // The same drill twice alike in one night counts as one night.
+      night('2026-11-23T02:00:00.000Z', [kill, { ...kill, position: 2 }]),
+    ];
+    const t = trendsOf({ drills: [kill], provider: 'local', startedAt: tonight }, nights, {
+      historyDir: '/reports',
+      tolerancePercent: 50,
+    }).drills[0]!;
+    expect(t.nights.map((n) => n.startedAt)).to.deep.equal([
+      '2026-11-20T02:00:00.000Z',
+      '2026-11-23T02:00:00.000Z',
+    ]);
+    expect(t.otherSettings).to.equal(2);
+    const none = trendsOf(
+      { drills: [{ ...kill, settingsDigest: 'hold 60' }], provider: 'local', startedAt: tonight },
+      nights,
+      {
+        historyDir: '/reports',
+        tolerancePercent: 50,
+      },
+    ).drills[0]!;
+    expect(none.failoverMs.change).to.equal('no-history');
+    expect(none.otherSettings).to.equal(4);
+    expect(trendCell('failoverMs', none.failoverMs, none.otherSettings)).to.equal(
+      'no earlier night with these settings (4 with others)',
+    );
+  });
+
+  it('digests what a drill ran with: not its name or description, not the order of its keys', async () => {
+    const { scenario } = await loadScenario('apiserver-kill');
+    const digest = settingsDigest(scenario);
+    expect(settingsDigest({ ...scenario, description: 'reworded' })).to.equal(digest);
+    const reordered = Object.fromEntries(Object.entries(scenario).reverse()) as typeof scenario;
+    expect(settingsDigest(reordered)).to.equal(digest);
+    expect(settingsDigest(applyOverrides(scenario, { rate: 20 }))).to.not.equal(digest);
+    expect(settingsDigest(applyOverrides(scenario, { holdSeconds: 12 }))).to.not.equal(digest);
   });
 });
 
