@@ -41,7 +41,7 @@ export const CHANGE_WORDS: Record<FigureTrend['change'], string> = {
 export function trendCell(name: TrendFigureName, t: FigureTrend | undefined, otherSettings = 0): string {
   if (!t || t.change === 'no-history')
     return otherSettings > 0
-      ? `no earlier night with these settings (${otherSettings} with others)`
+      ? `no earlier night with these settings (${otherSettings} with other or unrecorded ones)`
       : 'no earlier night';
   if (t.earlier.length === 0) return 'not recorded on earlier nights';
   const earlier = t.earlier.map((e) => trendValue(name, e.value)).join(', ');

@@ -62,6 +62,8 @@ function untilOutput(child: ResultPromise, re: RegExp, timeoutMs = 120_000): Pro
 
 const layout = layoutOf(resolveLocalConfig());
 
+const LIVE_HTML_CHECKED = new Set(['apiserver-kill', 'etcd-partition', 'freeze-then-partition']);
+
 /** What every drill must show, whatever its fault, and what its own fault must show. */
 async function expectSoundRun(r: DrillResult, scenario: string): Promise<void> {
   expect(r.code, r.stderr.slice(-3000)).to.be.oneOf([0, 1, 4]);
@@ -72,7 +74,9 @@ async function expectSoundRun(r: DrillResult, scenario: string): Promise<void> {
     'report.html',
     'k6-summary.json',
   ]);
-  await expectHtmlReport(r);
+  // Every recording's report.html is opened in report-html.test.ts; of the live runs, those whose
+  // charts have something of their own: process restarts, a leader change, overlapping faults.
+  if (LIVE_HTML_CHECKED.has(scenario)) await expectHtmlReport(r);
   expect(r.report.audit.components.map((c) => c.name)).to.include.members([
     'kube-apiserver',
     'etcd',

@@ -222,7 +222,7 @@ describe('which earlier runs compare', () => {
     expect(none.failoverMs.change).to.equal('no-history');
     expect(none.otherSettings).to.equal(4);
     expect(trendCell('failoverMs', none.failoverMs, none.otherSettings)).to.equal(
-      'no earlier night with these settings (4 with others)',
+      'no earlier night with these settings (4 with other or unrecorded ones)',
     );
   });
 
