@@ -58,7 +58,8 @@ export function drillTrendMarkdown(
     ...(trend.otherSettings > 0
       ? [
           `${trend.otherSettings} more earlier game day${trend.otherSettings === 1 ? '' : 's'} ran this drill with ` +
-            'other settings (faults, phases, load, SLOs or cluster settings) and are not compared.',
+            'other settings (faults, phases, load, SLOs or cluster settings), or before settings were recorded, ' +
+            'and are not compared.',
         ]
       : []),
     [verdict('Failover', trend.failoverMs), verdict('P99', trend.apiP99Ms)].join('\n'),
