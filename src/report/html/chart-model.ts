@@ -15,7 +15,7 @@ export interface ChartModel {
   /** Requests, one series per group; failed requests of every group form one series of their own. */
   series: ChartSeries[];
   /** Shaded across the plot: the fault windows. */
-  faults: ChartWindow[];
+  faults: FaultWindow[];
   /** One lane each under the plot: each fault, the failover and degraded intervals, each probe's outage windows. */
   lanes: ChartLane[];
   /** Vertical marks: leader changes and process exits and starts. */
@@ -36,6 +36,10 @@ export interface ChartWindow {
   end: number;
   /** The window had not closed when the run ended: `end` is the end of the run. */
   open: boolean;
+}
+
+export interface FaultWindow extends ChartWindow {
+  /** "fault isolate node-3": its lane's name. */
   label: string;
 }
 
@@ -115,7 +119,7 @@ function faultLabel(e: TimelineEvent): string {
 }
 
 /** Each fault from its injection to its own heal (faults may overlap); open when it never healed. */
-function faultWindows(events: readonly TimelineEvent[], origin: number, to: number): ChartWindow[] {
+function faultWindows(events: readonly TimelineEvent[], origin: number, to: number): FaultWindow[] {
   const sorted = [...events].sort((a, b) => a.at - b.at);
   const injects = sorted.filter((e) => e.kind === 'fault-inject');
   const heals = sorted.filter((e) => e.kind === 'fault-heal');
@@ -131,33 +135,25 @@ function faultWindows(events: readonly TimelineEvent[], origin: number, to: numb
   });
 }
 
-function window(start: number, end: number | null, origin: number, to: number, label: string): ChartWindow {
+/** A window of the analysis; one still open at the end runs to `to`. */
+function chartWindow(start: number, end: number | null, origin: number, to: number): ChartWindow {
   return {
     start: secondsSince(start, origin),
     end: end === null ? to : secondsSince(end, origin),
     open: end === null,
-    label,
   };
 }
 
-function lanes(a: AnalysisFigures | null, faults: ChartWindow[], origin: number, to: number): ChartLane[] {
-  const result: ChartLane[] = faults.map((w) => ({ label: w.label, kind: 'fault', windows: [w] }));
+function lanes(a: AnalysisFigures | null, faults: FaultWindow[], origin: number, to: number): ChartLane[] {
+  const result: ChartLane[] = faults.map(({ label, ...w }) => ({ label, kind: 'fault', windows: [w] }));
   if (!a) return result;
   const f = a.service.failover;
   if (f) {
-    const end = f.healthyFrom ?? f.until;
+    // Not healthy again before the heal: open up to the end of the fault window.
     result.push({
       label: 'failover',
       kind: 'failover',
-      windows: [
-        window(
-          f.injectedAt,
-          f.healthyFrom === null ? null : end,
-          origin,
-          secondsSince(f.until, origin),
-          'injection to sustained health',
-        ),
-      ],
+      windows: [chartWindow(f.injectedAt, f.healthyFrom, origin, secondsSince(f.until, origin))],
     });
   }
   const degraded = a.service.intervals.filter(
@@ -167,7 +163,7 @@ function lanes(a: AnalysisFigures | null, faults: ChartWindow[], origin: number,
     result.push({
       label: 'degraded',
       kind: 'degraded',
-      windows: degraded.map((i) => window(i.start!, i.end, origin, to, 'degraded interval')),
+      windows: degraded.map((i) => chartWindow(i.start!, i.end, origin, to)),
     });
   }
   // Service probes first, then per-member ones; a probe without an outage gets no lane.
@@ -177,9 +173,7 @@ function lanes(a: AnalysisFigures | null, faults: ChartWindow[], origin: number,
     result.push({
       label: p.probe,
       kind: p.service ? 'outage' : 'member-outage',
-      windows: p.windows.map((w) =>
-        window(w.start, w.end, origin, to, `${w.failedRequests} bad, first: ${w.firstFailure.outcome}`),
-      ),
+      windows: p.windows.map((w) => chartWindow(w.start, w.end, origin, to)),
     });
   }
   return result;
