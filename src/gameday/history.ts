@@ -26,7 +26,7 @@ const earlierIndex = z.object({
   ),
 });
 
-export function parseEarlierIndex(text: string, dir: string): EarlierNight {
+function parseEarlierIndex(text: string, dir: string): EarlierNight {
   const parsed = earlierIndex.parse(JSON.parse(text));
   return {
     dir,

@@ -1,14 +1,10 @@
 /** The game day's HTML: index.html (index.md's content, linking each drill's report.html) and each drill's trend section. Pure. */
 import path from 'node:path';
-import { escapeHtml, markdownToHtml, renderPage } from '../report/html/page.ts';
+import { escapeHtml, markdownToHtml, renderPage, resultClass } from '../report/html/page.ts';
 import { code, md, table } from '../report/md.ts';
 import type { GamedayIndex } from './suite-outcome.ts';
 import { renderIndexMarkdown, trendValue, CHANGE_WORDS } from './suite-reports.ts';
 import { TREND_NIGHTS, type DrillTrend, type TrendFigureName } from './trends.ts';
-
-function resultClass(exitCode: number): string {
-  return exitCode === 0 ? 'pass' : exitCode === 4 || exitCode === 5 ? 'undecided' : 'fail';
-}
 
 export function renderIndexHtml(index: GamedayIndex): string {
   return renderPage({

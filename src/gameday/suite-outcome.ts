@@ -52,7 +52,7 @@ export function verdictOfExitCode(code: number): DrillVerdict {
 }
 
 /** A figure worse than earlier nights' beyond the tolerance, while no SLO failed. */
-export const REGRESSION_EXIT_CODE = 5;
+const REGRESSION_EXIT_CODE = 5;
 
 /**
  * 3 when a drill could not run or the game day was interrupted, else 1 when an SLO failed, else 5

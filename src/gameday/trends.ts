@@ -204,9 +204,3 @@ export function trendsOf(
     drills,
   };
 }
-
-export function regressions(trends: Trends | undefined): DrillTrend[] {
-  return (trends?.drills ?? []).filter(
-    (d) => d.failoverMs.change === 'regressed' || d.apiP99Ms.change === 'regressed',
-  );
-}

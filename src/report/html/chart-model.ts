@@ -59,7 +59,7 @@ export interface ChartMark {
 export const MIN_DRAWN_LATENCY_MS = 0.1;
 
 /** The groups requests are coloured by, in legend order; the first whose test matches takes a probe. */
-export const SERIES_GROUPS: readonly { label: string; test: (probe: string) => boolean }[] = [
+const SERIES_GROUPS: readonly { label: string; test: (probe: string) => boolean }[] = [
   { label: 'k6 load', test: (p) => p.startsWith('k6:') },
   { label: 'etcd members', test: (p) => p.startsWith('etcd:') },
   { label: 'DNS', test: (p) => p === 'dns' || p.startsWith('member:dns@') },
@@ -67,18 +67,18 @@ export const SERIES_GROUPS: readonly { label: string; test: (probe: string) => b
   { label: 'API probes', test: () => true },
 ];
 
-export const FAILED_SERIES_LABEL = 'failed (any)';
+const FAILED_SERIES_LABEL = 'failed (any)';
 
 /** Seconds since time zero, to the millisecond. */
 function secondsSince(at: number, origin: number): number {
   return Math.round(at - origin) / 1000;
 }
 
-export function drawnLatency(s: Pick<Sample, 'start' | 'end'>): number {
+function drawnLatency(s: Pick<Sample, 'start' | 'end'>): number {
   return Math.max(MIN_DRAWN_LATENCY_MS, Math.round((s.end - s.start) * 1000) / 1000);
 }
 
-export function seriesLabelOf(s: Pick<Sample, 'probe' | 'outcome'>): string {
+function seriesLabelOf(s: Pick<Sample, 'probe' | 'outcome'>): string {
   if (s.outcome !== 'ok') return FAILED_SERIES_LABEL;
   return SERIES_GROUPS.find((g) => g.test(s.probe))?.label ?? 'API probes';
 }

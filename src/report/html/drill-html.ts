@@ -2,17 +2,18 @@ import { errorMessage } from '../../util/errors.ts';
 import { markdownSections, type MarkdownSection } from '../markdown.ts';
 import type { Report } from '../report-model.ts';
 import { chartModel, MIN_DRAWN_LATENCY_MS } from './chart-model.ts';
-import { escapeHtml, jsonScript, markdownToHtml, pageScript, renderPage, uplotAssets } from './page.ts';
+import {
+  escapeHtml,
+  jsonScript,
+  markdownToHtml,
+  pageScript,
+  renderPage,
+  resultClass,
+  uplotAssets,
+} from './page.ts';
 
-/** The id of the chart's data in the page; the browser test reads the chart drawn from it. */
-export const CHART_DATA_ID = 'khd-chart-data';
-
-function resultClass(report: Report): string {
-  if (report.status === 'aborted' || report.exitCode === 3) return 'aborted';
-  if (report.exitCode === 1) return 'fail';
-  if (report.exitCode === 4) return 'undecided';
-  return 'pass';
-}
+/** The id the chart script (timeline-chart.js) finds the chart's data by. */
+const CHART_DATA_ID = 'khd-chart-data';
 
 const CHART_CSS = `
 #khd-chart { margin-top: 8px; }
@@ -66,7 +67,7 @@ export function renderHtml(report: Report, extra: { afterVerdicts?: string } = {
   const chart = chartSection(report);
   const uplot = uplotAssets();
   const body = [
-    `<div class="header ${resultClass(report)}">${section(sections, 'header')}</div>`,
+    `<div class="header ${resultClass(report.exitCode)}">${section(sections, 'header')}</div>`,
     section(sections, 'stop'),
     chart.html,
     section(sections, 'verdicts'),

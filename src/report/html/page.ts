@@ -78,7 +78,7 @@ function inlineScript(code: string): string {
   return `<script>${code.replace(/<\/script/gi, '<\\/script')}</script>`;
 }
 
-export const PAGE_CSS = `
+const PAGE_CSS = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1400px; padding: 0 24px 48px; color: #1d2430; }
 h1 { font-size: 24px; margin: 24px 0 4px; }
 h2 { font-size: 19px; margin-top: 32px; border-bottom: 1px solid #d8dde6; padding-bottom: 4px; }
@@ -99,6 +99,14 @@ blockquote { border-left: 4px solid #e0a800; margin: 8px 0; padding: 4px 12px; b
 .key { display: flex; flex-wrap: wrap; gap: 4px 16px; font-size: 12px; margin: 4px 0 12px; }
 .key span::before { content: ''; display: inline-block; width: 14px; height: 10px; margin-right: 5px; vertical-align: middle; background: var(--c); }
 `;
+
+/** The colour of a result by its exit code: 0 pass, 1 an SLO failed, 3 could not run, 4 undecided, 5 regressed. */
+export function resultClass(exitCode: number): 'pass' | 'fail' | 'aborted' | 'undecided' {
+  if (exitCode === 0) return 'pass';
+  if (exitCode === 1) return 'fail';
+  if (exitCode === 4 || exitCode === 5) return 'undecided';
+  return 'aborted';
+}
 
 export interface Page {
   title: string;
